@@ -1,0 +1,79 @@
+package org.jsgx.cpu;
+
+import java.lang.foreign.MemorySegment;
+
+/** ENCLS[EADD]: copies a source page into the EPC as a PT_REG or PT_TCS page and measures it. */
+final class Eadd {
+    /** [MODEL] SECINFO bits EADD accepts: R, W, X and the page type. */
+    static final long ALLOWED_FLAGS = SecInfo.RWX | 0xFF00L;
+
+    private Eadd() {
+    }
+
+    static void run(LogicalProcessor lp, long rbx, long rcx) {
+        Checks.aligned(rbx, PageInfo.ALIGN, "PAGEINFO");
+        Checks.aligned(rcx, 4096, "destination EPC page");
+        EpcPage page = lp.epcOperand(rcx, Access.WRITE);
+
+        PageInfo pi = new PageInfo(MemorySegment.ofArray(lp.read(rbx, PageInfo.SIZE)));
+        Checks.aligned(pi.srcpge(), 4096, "PAGEINFO.SRCPGE");
+        Checks.aligned(pi.secs(), 4096, "PAGEINFO.SECS");
+        Checks.aligned(pi.secinfo(), SecInfo.ALIGN, "PAGEINFO.SECINFO");
+        Checks.aligned(pi.linaddr(), 4096, "PAGEINFO.LINADDR");
+        EpcPage secsPage = lp.epcOperand(pi.secs(), Access.READ);
+
+        SecInfo si = new SecInfo(MemorySegment.ofArray(lp.read(pi.secinfo(), SecInfo.SIZE)));
+        Checks.gp((si.flags() & ~ALLOWED_FLAGS) != 0 || !si.reservedBytesZero(),
+                String.format("SECINFO.FLAGS 0x%x has reserved bits set", si.flags()));
+        PageType pt = si.pageType();
+        Checks.gp(pt != PageType.PT_REG && pt != PageType.PT_TCS,
+                "SECINFO.PAGE_TYPE " + si.pageTypeValue() + " is not PT_REG or PT_TCS");
+
+        Checks.lock(page, "destination EPC page");
+        try {
+            Checks.pf(page.epcm().valid, rcx, "destination EPC page already valid");
+            Checks.lock(secsPage, "SECS");
+            try {
+                EpcmEntry se = secsPage.epcm();
+                Checks.pf(!se.valid || se.pageType != PageType.PT_SECS, pi.secs(), "PAGEINFO.SECS is not a valid SECS");
+                byte[] content = lp.read(pi.srcpge(), 4096);
+                Secs secs = new Secs(secsPage.data());
+                long flags = si.flags();
+                if (pt == PageType.PT_TCS) {
+                    Tcs tcs = new Tcs(MemorySegment.ofArray(content));
+                    Checks.gp(!tcs.reservedZero(), "TCS reserved bytes 72..4095 are not zero");
+                    if (!secs.attributes().has(Attributes.MODE64BIT)) {
+                        Checks.gp((tcs.fslimit() & 0xFFF) != 0xFFF || (tcs.gslimit() & 0xFFF) != 0xFFF,
+                                "TCS FSLIMIT/GSLIMIT low 12 bits must be 0xFFF in a 32-bit enclave");
+                    }
+                } else {
+                    Checks.gp((flags & SecInfo.W) != 0 && (flags & SecInfo.R) == 0, "SECINFO has W without R");
+                }
+                long base = secs.baseAddr();
+                Checks.gp(Long.compareUnsigned(pi.linaddr() - base, secs.size()) >= 0,
+                        String.format("LINADDR 0x%x is outside ELRANGE [0x%x, 0x%x)", pi.linaddr(), base,
+                                base + secs.size()));
+                Checks.gp(secs.initialized(), "enclave already initialized (EADD after EINIT)");
+                SecsState state = Checks.state(secsPage);
+
+                // commit
+                if (pt == PageType.PT_TCS) {
+                    flags &= ~SecInfo.RWX;
+                    Tcs tcs = new Tcs(MemorySegment.ofArray(content));
+                    tcs.flags(tcs.flags() & ~Tcs.FLAG_DBGOPTIN);
+                    tcs.cssa(0);
+                    tcs.aep(0);
+                    tcs.state(0);
+                }
+                MemorySegment.copy(MemorySegment.ofArray(content), 0, page.data(), 0, 4096);
+                state.measurement.eadd(pi.linaddr() - base, flags);
+                page.epcm().set(pt, flags & SecInfo.RWX, secsPage, pi.linaddr());
+                state.children.incrementAndGet();
+            } finally {
+                secsPage.unlock();
+            }
+        } finally {
+            page.unlock();
+        }
+    }
+}

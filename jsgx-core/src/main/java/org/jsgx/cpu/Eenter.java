@@ -1,0 +1,100 @@
+package org.jsgx.cpu;
+
+/**
+ * ENCLU[EENTER] on a 64-bit logical processor: TCS and SSA checks in the SDM's order, then
+ * enclave mode with the entry register conventions (RAX = CSSA, RCX = return address,
+ * RIP = BASEADDR + OENTRY, URSP/URBP saved in the current SSA frame).
+ */
+final class Eenter {
+    private Eenter() {
+    }
+
+    static void run(LogicalProcessor lp, long rbx, long rcx) {
+        Checks.aligned(rbx, 4096, "TCS");
+        EpcPage tcsPage = lp.epcOperand(rbx, Access.READ);
+        Checks.gp(!Checks.canonical(rcx), String.format("AEP 0x%x is not canonical", rcx));
+        Checks.lock(tcsPage, "TCS");
+        try {
+            EpcmEntry e = tcsPage.epcm();
+            Checks.pf(!e.valid, rbx, "TCS page not valid");
+            Checks.pf(e.blocked, rbx, "TCS page is BLOCKED");
+            Checks.pf(e.enclaveAddress != rbx || e.pageType != PageType.PT_TCS, rbx, "RBX is not a TCS");
+            Checks.pf(e.pending || e.modified, rbx, "TCS page is PENDING or MODIFIED");
+            Tcs tcs = new Tcs(tcsPage.data());
+            Checks.aligned(tcs.ossa(), 4096, "TCS.OSSA");
+            Checks.aligned(tcs.ofsbasgx(), 4096, "TCS.OFSBASGX");
+            Checks.aligned(tcs.ogsbasgx(), 4096, "TCS.OGSBASGX");
+            EpcPage secsPage = e.enclaveSecs;
+            Secs secs = new Secs(secsPage.data());
+            long base = secs.baseAddr();
+            Checks.gp(!Checks.canonical(base + tcs.ofsbasgx()) || !Checks.canonical(base + tcs.ogsbasgx()),
+                    "FS/GS base not canonical");
+            long allowedFlags = Tcs.FLAG_DBGOPTIN | Tcs.FLAG_AEXNOTIFY;
+            Checks.gp((tcs.flags() & ~allowedFlags) != 0, "TCS.FLAGS reserved bits set");
+            Checks.gp(!secs.initialized(), "enclave not initialized");
+            Checks.gp(!secs.attributes().has(Attributes.MODE64BIT), "32-bit enclave entered from 64-bit mode");
+            Checks.gp(Integer.compareUnsigned(tcs.cssa(), tcs.nssa()) >= 0,
+                    String.format("TCS.CSSA %d >= NSSA %d (no free SSA frame)", tcs.cssa(), tcs.nssa()));
+            long frameBytes = (long) secs.ssaFrameSize() * 4096;
+            long ssa = base + tcs.ossa() + Integer.toUnsignedLong(tcs.cssa()) * frameBytes;
+            checkSsaFrame(lp, secsPage, ssa, frameBytes);
+            long target = base + tcs.oentry();
+            Checks.gp(!Checks.canonical(target), "entry point not canonical");
+            Checks.gp(tcs.state() != 0, "TCS is ACTIVE (another thread is inside)");
+
+            // enter
+            Registers r = lp.regs();
+            SecsState st = Checks.state(secsPage);
+            lp.enclaveMode = true;
+            lp.activeSecs = secsPage;
+            lp.elrangeBase = base;
+            lp.elrangeSize = secs.size();
+            lp.tcsLa = rbx;
+            lp.tcsPage = tcsPage;
+            lp.ssaLa = ssa;
+            lp.dbgOptIn = (tcs.flags() & Tcs.FLAG_DBGOPTIN) != 0 && secs.attributes().has(Attributes.DEBUG);
+            tcs.aep(rcx);
+            tcs.state(1);
+            lp.savedFsBase = r.fsBase;
+            lp.savedGsBase = r.gsBase;
+            r.fsBase = base + tcs.ofsbasgx();
+            r.gsBase = base + tcs.ogsbasgx();
+            if (!lp.dbgOptIn) {
+                lp.savedTf = r.rflags & Registers.TF;
+                r.rflags &= ~Registers.TF;
+            }
+            GprSgx gpr = ssaGpr(lp, ssa, frameBytes);
+            gpr.reg(GprSgx.URSP, r.rsp);
+            gpr.reg(GprSgx.URBP, r.rbp);
+            r.rcx = r.rip;
+            r.rip = target;
+            r.rax = Integer.toUnsignedLong(tcs.cssa());
+            synchronized (st) {
+                lp.entryEpoch = st.cbEpoch;
+                st.threadsByEpoch.merge(st.cbEpoch, 1, Integer::sum);
+            }
+        } finally {
+            tcsPage.unlock();
+        }
+    }
+
+    /** Every page of the SSA frame must be an accessible, RW, PT_REG page of this enclave. */
+    static void checkSsaFrame(LogicalProcessor lp, EpcPage secsPage, long ssa, long frameBytes) {
+        for (long la = ssa; la < ssa + frameBytes; la += 4096) {
+            long pa = lp.translate(la, Access.WRITE);
+            EpcPage p = lp.platform().epc().page(pa);
+            Checks.pf(p == null, la, "SSA page not in EPC");
+            EpcmEntry e = p.epcm();
+            Checks.pf(!e.valid || e.blocked || e.pending || e.modified || e.enclaveAddress != la
+                    || e.pageType != PageType.PT_REG || e.enclaveSecs != secsPage || !e.r || !e.w, la,
+                    "SSA page is not an accessible RW PT_REG page of this enclave");
+        }
+    }
+
+    /** The GPRSGX region of the SSA frame at {@code ssa}. */
+    static GprSgx ssaGpr(LogicalProcessor lp, long ssa, long frameBytes) {
+        long la = ssa + frameBytes - GprSgx.SIZE;
+        EpcPage p = lp.platform().epc().page(lp.translate(la, Access.WRITE));
+        return new GprSgx(p.data().asSlice(la & 0xFFF, GprSgx.SIZE));
+    }
+}

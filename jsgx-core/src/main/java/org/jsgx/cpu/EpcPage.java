@@ -1,0 +1,71 @@
+package org.jsgx.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One 4 KiB EPC page frame: its physical address, its contents (off-heap, allocated on first
+ * use so a large EPC costs nothing up front), and its EPCM entry. The busy flag models the
+ * per-page lock leaves take: a second leaf on a busy page gets #GP (or a conflict code).
+ */
+public final class EpcPage {
+    public static final int SIZE = 4096;
+
+    private final long pa;
+    private volatile MemorySegment data;
+    private final EpcmEntry epcm = new EpcmEntry();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    /** Hidden SECS state when this frame holds a SECS (EPCM.PT = PT_SECS). */
+    SecsState secsState;
+
+    EpcPage(long pa) {
+        this.pa = pa;
+    }
+
+    public long pa() {
+        return pa;
+    }
+
+    public EpcmEntry epcm() {
+        return epcm;
+    }
+
+    /** The frame's 4096 bytes, allocated (zeroed) on first access. */
+    public MemorySegment data() {
+        MemorySegment d = data;
+        if (d == null) {
+            synchronized (this) {
+                d = data;
+                if (d == null) {
+                    d = Arena.ofAuto().allocate(SIZE, SIZE);
+                    data = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /** True once the frame's memory exists (tests check the EPC is lazy). */
+    public boolean allocated() {
+        return data != null;
+    }
+
+    /** The hidden state of the SECS in this frame, or null. */
+    public SecsState secsState() {
+        return secsState;
+    }
+
+    boolean tryLock() {
+        return busy.compareAndSet(false, true);
+    }
+
+    void unlock() {
+        busy.set(false);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("EPC page 0x%x %s", pa, epcm);
+    }
+}

@@ -1,0 +1,126 @@
+package org.jsgx.cpu;
+
+/**
+ * One EPCM entry: the hardware's security metadata for an EPC page. Not software visible on
+ * real hardware; the model exposes it read-only to tests and tools. Mutated only by leaves
+ * (package-private setters), under the page's busy lock.
+ */
+public final class EpcmEntry {
+    boolean valid;
+    boolean r;
+    boolean w;
+    boolean x;
+    PageType pageType = PageType.PT_SECS;
+    boolean pending;
+    boolean modified;
+    boolean pr;
+    boolean blocked;
+    /** Owning SECS page (ENCLAVESECS), null for SECS and VA pages. */
+    EpcPage enclaveSecs;
+    /** ENCLAVEADDRESS: the linear address the page must be accessed at. */
+    long enclaveAddress;
+    /** [MODEL] epoch in which EBLOCK/EMODPR/EMODT happened (tracking checks). */
+    long bepoch;
+
+    public boolean valid() {
+        return valid;
+    }
+
+    public boolean r() {
+        return r;
+    }
+
+    public boolean w() {
+        return w;
+    }
+
+    public boolean x() {
+        return x;
+    }
+
+    public PageType pageType() {
+        return pageType;
+    }
+
+    public boolean pending() {
+        return pending;
+    }
+
+    public boolean modified() {
+        return modified;
+    }
+
+    public boolean pr() {
+        return pr;
+    }
+
+    public boolean blocked() {
+        return blocked;
+    }
+
+    public EpcPage enclaveSecs() {
+        return enclaveSecs;
+    }
+
+    public long enclaveAddress() {
+        return enclaveAddress;
+    }
+
+    public long bepoch() {
+        return bepoch;
+    }
+
+    /** R/W/X as SECINFO permission bits. */
+    public long perms() {
+        return (r ? SecInfo.R : 0) | (w ? SecInfo.W : 0) | (x ? SecInfo.X : 0);
+    }
+
+    /** SECINFO.FLAGS describing this entry: type, RWX, PENDING, MODIFIED, PR (used by EWB). */
+    public long secinfoFlags() {
+        return SecInfo.flags(pageType, perms()) | (pending ? SecInfo.PENDING : 0)
+                | (modified ? SecInfo.MODIFIED : 0) | (pr ? SecInfo.PR : 0);
+    }
+
+    void perms(long perms) {
+        r = (perms & SecInfo.R) != 0;
+        w = (perms & SecInfo.W) != 0;
+        x = (perms & SecInfo.X) != 0;
+    }
+
+    /** Makes the entry valid with the given state; everything else cleared. */
+    void set(PageType type, long perms, EpcPage secs, long address) {
+        valid = true;
+        pageType = type;
+        perms(perms);
+        pending = false;
+        modified = false;
+        pr = false;
+        blocked = false;
+        enclaveSecs = secs;
+        enclaveAddress = address;
+        bepoch = 0;
+    }
+
+    /** Restores the PENDING/MODIFIED/PR bits from a SECINFO.FLAGS value (ELDB/ELDU). */
+    void stateBits(long flags) {
+        pending = (flags & SecInfo.PENDING) != 0;
+        modified = (flags & SecInfo.MODIFIED) != 0;
+        pr = (flags & SecInfo.PR) != 0;
+    }
+
+    void invalidate() {
+        valid = false;
+        enclaveSecs = null;
+        blocked = false;
+    }
+
+    @Override
+    public String toString() {
+        if (!valid) {
+            return "EPCM{invalid}";
+        }
+        return String.format("EPCM{%s %s%s%s%s%s%s%s addr=0x%x}", pageType, r ? "R" : "-", w ? "W" : "-",
+                x ? "X" : "-", pending ? " PENDING" : "", modified ? " MODIFIED" : "", pr ? " PR" : "",
+                blocked ? " BLOCKED" : "", enclaveAddress);
+    }
+}

@@ -1,0 +1,219 @@
+package org.jsgx.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One logical processor: its registers, privilege level, paging (an {@link AddressSpace}), its
+ * launch-control MSRs and the SGX internal registers (CREGs) that hold enclave-mode state.
+ * ENCLS leaves are reached through {@link #encls()}, ENCLU leaves through {@link #enclu()}.
+ */
+public final class LogicalProcessor {
+    private final Platform platform;
+    private final int id;
+    private final Registers regs = new Registers();
+    private final Encls encls;
+    private final Enclu enclu;
+    private volatile AddressSpace addressSpace = AddressSpace.IDENTITY;
+    private volatile int cpl;
+    /** IA32_SGXLEPUBKEYHASH0..3 (MSRs 0x8C..0x8F) of this logical processor. */
+    private final long[] leHash = Platform.INTEL_LE_PUBKEY_HASH.clone();
+    private long leHashWrites;
+    /** An unmasked interrupt/NMI/SMI is pending (EINIT then returns SGX_UNMASKED_EVENT). */
+    volatile boolean unmaskedEventPending;
+
+    // ---- CREGs ----
+    boolean enclaveMode;
+    EpcPage activeSecs;
+    long elrangeBase;
+    long elrangeSize;
+    long tcsLa;
+    EpcPage tcsPage;
+    /** Index of the SSA frame in use (CSSA at entry) and its linear address. */
+    long ssaLa;
+    boolean dbgOptIn;
+    long savedFsBase;
+    long savedGsBase;
+    long savedTf;
+    /** [MODEL] epoch in which this thread entered its enclave. */
+    long entryEpoch;
+
+    LogicalProcessor(Platform platform, int id) {
+        this.platform = platform;
+        this.id = id;
+        this.encls = new Encls(this);
+        this.enclu = new Enclu(this);
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Registers regs() {
+        return regs;
+    }
+
+    public Encls encls() {
+        return encls;
+    }
+
+    public Enclu enclu() {
+        return enclu;
+    }
+
+    public AddressSpace addressSpace() {
+        return addressSpace;
+    }
+
+    /** Loads CR3: the paging structures this processor translates with. */
+    public void addressSpace(AddressSpace as) {
+        addressSpace = as;
+    }
+
+    public int cpl() {
+        return cpl;
+    }
+
+    public void cpl(int v) {
+        if (v < 0 || v > 3) {
+            throw new IllegalArgumentException("CPL " + v);
+        }
+        cpl = v;
+    }
+
+    /** Signals an unmasked event pending on this processor (tests of EINIT's retry path). */
+    public void unmaskedEventPending(boolean v) {
+        unmaskedEventPending = v;
+    }
+
+    public boolean enclaveMode() {
+        return enclaveMode;
+    }
+
+    /** The SECS frame of the enclave this processor executes in, or null. */
+    public EpcPage activeSecs() {
+        return activeSecs;
+    }
+
+    public long tcsLinearAddress() {
+        return tcsLa;
+    }
+
+    // ---- launch control MSRs ----
+
+    /** RDMSR IA32_SGXLEPUBKEYHASHn. */
+    public long rdmsrLeHash(int n) {
+        return leHash[n];
+    }
+
+    /**
+     * WRMSR IA32_SGXLEPUBKEYHASHn: #GP unless flexible launch control is enabled and locked in
+     * IA32_FEATURE_CONTROL (SGX_LC_ENABLE), as on hardware.
+     */
+    public void wrmsrLeHash(int n, long v) {
+        long fc = platform.featureControl();
+        if ((fc & Platform.FEATURE_CONTROL_LOCK) == 0 || (fc & Platform.FEATURE_CONTROL_SGX_LC) == 0) {
+            throw new GeneralProtectionFault("IA32_SGXLEPUBKEYHASH" + n + " is read-only (SGX_LC_ENABLE not set)");
+        }
+        leHash[n] = v;
+        leHashWrites++;
+    }
+
+    /** The MSRs as the 32-byte hash they hold (MSR i = bytes 8i..8i+7, little-endian). */
+    public byte[] leHashBytes() {
+        byte[] h = new byte[32];
+        for (int i = 0; i < 4; i++) {
+            System.arraycopy(Bytes.le64(leHash[i]), 0, h, 8 * i, 8);
+        }
+        return h;
+    }
+
+    /** Number of WRMSRs to the LE hash MSRs (their cost is what the kernel's cache avoids). */
+    public long leHashWrites() {
+        return leHashWrites;
+    }
+
+    // ---- memory access helpers for leaf operands ----
+
+    long translate(long la, Access access) {
+        return addressSpace.translate(la, access, cpl == 3);
+    }
+
+    /**
+     * The EPC frame an operand's linear address maps to, or #PF(la) when it does not map into
+     * the EPC (the SDM's "not in EPC" check).
+     */
+    EpcPage epcOperand(long la, Access access) {
+        long pa = translate(la, access);
+        EpcPage p = platform.epc().page(pa);
+        if (p == null) {
+            throw new PageFault(la, PageFault.PFEC_P | access.pfecBits() | PageFault.PFEC_SGX,
+                    String.format("operand 0x%x does not map to an EPC page", la));
+        }
+        return p;
+    }
+
+    /**
+     * An ordinary (non-EPC) data read at a linear address, e.g. a PAGEINFO. Reads that land in
+     * the EPC outside enclave mode get abort-page semantics (all ones).
+     */
+    byte[] read(long la, int len) {
+        byte[] out = new byte[len];
+        int done = 0;
+        while (done < len) {
+            long a = la + done;
+            int n = (int) Math.min(len - done, 4096 - (a & 0xFFF));
+            long pa = translate(a, Access.READ);
+            if (platform.epc().contains(pa) && !enclaveMode) {
+                java.util.Arrays.fill(out, done, done + n, (byte) 0xFF);
+            } else {
+                MemorySegment f = platform.memory().frame(pa);
+                MemorySegment.copy(f, ValueLayout.JAVA_BYTE, pa & 0xFFF, out, done, n);
+            }
+            done += n;
+        }
+        return out;
+    }
+
+    /** An ordinary data write; dropped where it lands in the EPC outside enclave mode. */
+    void write(long la, byte[] data) {
+        // translate every page first so a fault leaves memory unchanged
+        long[] pas = new long[(int) (((la & 0xFFF) + data.length + 4095) >>> 12)];
+        for (int i = 0, done = 0; done < data.length; i++) {
+            long a = la + done;
+            pas[i] = translate(a, Access.WRITE);
+            done += (int) Math.min(data.length - done, 4096 - (a & 0xFFF));
+        }
+        for (int i = 0, done = 0; done < data.length; i++) {
+            long a = la + done;
+            int n = (int) Math.min(data.length - done, 4096 - (a & 0xFFF));
+            if (!(platform.epc().contains(pas[i]) && !enclaveMode)) {
+                MemorySegment f = platform.memory().frame(pas[i]);
+                MemorySegment.copy(data, done, f, ValueLayout.JAVA_BYTE, pas[i] & 0xFFF, n);
+            }
+            done += n;
+        }
+    }
+
+    long readU64(long la) {
+        return Bytes.le64(read(la, 8), 0);
+    }
+
+    void writeU64(long la, long v) {
+        write(la, Bytes.le64(v));
+    }
+
+    /** Copies {@code data} into memory at {@code la} (a host/kernel helper, e.g. staging pages). */
+    public void store(long la, byte[] data) {
+        write(la, data);
+    }
+
+    /** Reads {@code len} bytes at {@code la} with this processor's paging and mode. */
+    public byte[] load(long la, int len) {
+        return read(la, len);
+    }
+}
