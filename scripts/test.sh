@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (unit, conformance and CLI tests) with a JDK 25 found by itself.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/scripts/find-jdk.sh"
+jsgx_find_jdk || exit 2
+export JAVA_HOME="$JSGX_JAVA_HOME"
+cd "$root"
+exec ./mvnw -B verify "$@"
