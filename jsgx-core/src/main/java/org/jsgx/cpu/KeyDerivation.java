@@ -9,10 +9,10 @@ import java.io.ByteArrayOutputStream;
  * little-endian: KEYNAME u16, ISVFAMILYID 16, ISVEXTPRODID 16, ISVPRODID u16, ISVSVN u16,
  * OWNEREPOCH 16, ATTRIBUTES 16, ATTRIBUTESMASK 16, MRENCLAVE 32, MRSIGNER 32, KEYID 32,
  * SEAL_FUSES 16, CPUSVN 16, PADDING 352, MISCSELECT u32, MISCMASK u32, KEYPOLICY u16,
- * CONFIGID 64, CONFIGSVN u16 (702 bytes). Every input that the SDM says changes a key changes it.
+ * CONFIGID 64, CONFIGSVN u16 (642 bytes). Every input that the SDM says changes a key changes it.
  */
 public final class KeyDerivation {
-    public static final int SERIALIZED_SIZE = 702;
+    public static final int SERIALIZED_SIZE = 642;
 
     /** The SDM's key dependencies; unset fields are zero. */
     public static final class Dependencies {
