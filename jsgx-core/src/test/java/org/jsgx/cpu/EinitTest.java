@@ -3,32 +3,17 @@ package org.jsgx.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.math.BigInteger;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class EinitTest {
     private static final long BASE = 0x50_0000_0000L;
     private static final Attributes ATTRS = new Attributes(Attributes.MODE64BIT | Attributes.DEBUG, 0x3);
-    private static RSAPrivateCrtKey key;
-
     private BuildKit kit = new BuildKit();
     private long secs;
     private byte[] mrEnclave;
-
-    @BeforeAll
-    static void generateKey() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(new RSAKeyGenParameterSpec(3072, BigInteger.valueOf(3)));
-        key = (RSAPrivateCrtKey) g.generateKeyPair().getPrivate();
-    }
 
     @BeforeEach
     void build() {
@@ -55,20 +40,7 @@ class EinitTest {
         s.u16(SigStruct.ISVPRODID, 0x1234);
         s.u16(SigStruct.ISVSVN, 3);
         edit.accept(s);
-        return sign(s);
-    }
-
-    static SigStruct sign(SigStruct s) throws Exception {
-        Signature sig = Signature.getInstance("SHA256withRSA");
-        sig.initSign(key);
-        sig.update(s.signedData());
-        BigInteger n = key.getModulus();
-        BigInteger sv = new BigInteger(1, sig.sign());
-        s.bytes(SigStruct.MODULUS, Rsa3072.toLe(n, 384));
-        s.bytes(SigStruct.SIGNATURE, Rsa3072.toLe(sv, 384));
-        s.bytes(SigStruct.Q1, Rsa3072.toLe(Rsa3072.q1(sv, n), 384));
-        s.bytes(SigStruct.Q2, Rsa3072.toLe(Rsa3072.q2(sv, n), 384));
-        return s;
+        return LaunchedEnclave.sign(s);
     }
 
     private void trustSigner(SigStruct s) {
