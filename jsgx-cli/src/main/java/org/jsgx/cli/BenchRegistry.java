@@ -1,0 +1,59 @@
+package org.jsgx.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jsgx.bench.MeasureBenchmark;
+
+/** The benchmarks `jsgx bench` knows, by name. Add an entry here for a new benchmark. */
+public final class BenchRegistry {
+    /** Bytes per MB in every MB/s figure (decimal, as storage and network rates are). */
+    static final double MB = 1e6;
+    /** EEXTEND hashes a 64-byte header with each 256-byte chunk: content is 256/320 of the hashed bytes. */
+    static final double EEXTEND_CONTENT_FRACTION = 256.0 / 320.0;
+
+    private static final Map<String, BenchDefinition> ALL = new LinkedHashMap<>();
+
+    static {
+        register(new BenchDefinition("measure",
+                "SGXS MRENCLAVE throughput vs. raw SHA-256",
+                "^" + MeasureBenchmark.class.getName().replace(".", "\\.") + "\\.",
+                "measure_throughput", "MB/s", 0.85, BenchRegistry::measureFigures));
+    }
+
+    private BenchRegistry() {
+    }
+
+    private static void register(BenchDefinition d) {
+        ALL.put(d.name(), d);
+    }
+
+    public static BenchDefinition get(String name) {
+        return ALL.get(name);
+    }
+
+    public static Iterable<String> names() {
+        return ALL.keySet();
+    }
+
+    /** Content MB/s of the in-memory measurement against SHA-256 MB/s x 256/320. */
+    static BenchDefinition.Figures measureFigures(Map<String, Double> ops) {
+        double sha = score(ops, "sha256") * MeasureBenchmark.SHA256_BYTES / MB;
+        double measure = score(ops, "measure") * MeasureBenchmark.CONTENT_BYTES / MB;
+        Map<String, Double> details = new LinkedHashMap<>();
+        details.put("sha256_mbps", sha);
+        details.put("ideal_fraction", EEXTEND_CONTENT_FRACTION);
+        Double stream = ops.get("measureStream");
+        if (stream != null) {
+            details.put("measure_stream_mbps", stream * MeasureBenchmark.CONTENT_BYTES / MB);
+        }
+        return new BenchDefinition.Figures(measure, sha * EEXTEND_CONTENT_FRACTION, details);
+    }
+
+    private static double score(Map<String, Double> ops, String benchmark) {
+        Double s = ops.get(benchmark);
+        if (s == null) {
+            throw new IllegalStateException("benchmark " + benchmark + " produced no result");
+        }
+        return s;
+    }
+}

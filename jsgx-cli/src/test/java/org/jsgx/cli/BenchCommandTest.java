@@ -1,0 +1,59 @@
+package org.jsgx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jsgx.bench.MeasureBenchmark;
+import org.junit.jupiter.api.Test;
+
+/** Argument handling and figure computation; JMH itself is not run here. */
+class BenchCommandTest {
+
+    @Test
+    void unknownNameIsBadInputListingKnownNames() {
+        CliRun r = CliRun.of("bench", "nosuch", "--json");
+        assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines()).containsExactly("jsgx: unknown benchmark 'nosuch' (known: measure)");
+    }
+
+    @Test
+    void missingNameIsUsageError() {
+        CliRun r = CliRun.of("bench");
+        assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("NAME");
+    }
+
+    @Test
+    void helpListsTheBenchmarks() {
+        CliRun r = CliRun.of("bench", "--help");
+        assertThat(r.code()).isEqualTo(Main.EXIT_OK);
+        assertThat(r.out()).contains("measure").contains("--json").contains("--quick");
+    }
+
+    @Test
+    void measureIncludeSelectsOnlyTheMeasureBenchmarks() {
+        Pattern p = Pattern.compile(BenchRegistry.get("measure").include());
+        String cls = MeasureBenchmark.class.getName();
+        assertThat(p.matcher(cls + ".sha256").find()).isTrue();
+        assertThat(p.matcher(cls + ".measure").find()).isTrue();
+        assertThat(p.matcher("org.jsgx.bench.PagingBenchmark.ewb").find()).isFalse();
+    }
+
+    @Test
+    void measureFiguresAreContentRateAgainstFourFifthsOfSha256() {
+        double shaOps = 30;
+        double measureOps = 21;
+        BenchDefinition.Figures f = BenchRegistry.get("measure").evaluator()
+                .evaluate(Map.of("sha256", shaOps, "measure", measureOps, "measureStream", 20.0));
+        double shaMbps = shaOps * MeasureBenchmark.SHA256_BYTES / 1e6;
+        double contentMbps = measureOps * MeasureBenchmark.CONTENT_BYTES / 1e6;
+        assertThat(f.value()).isCloseTo(contentMbps, within(1e-9));
+        assertThat(f.baseline()).isCloseTo(shaMbps * 256 / 320, within(1e-9));
+        assertThat(f.ratio()).isCloseTo(contentMbps / (shaMbps * 0.8), within(1e-12));
+        assertThat(f.details()).containsEntry("sha256_mbps", shaMbps)
+                .containsEntry("measure_stream_mbps", 20.0 * MeasureBenchmark.CONTENT_BYTES / 1e6);
+    }
+}
