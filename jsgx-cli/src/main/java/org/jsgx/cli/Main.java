@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "Intel SGX platform and Linux SGX driver, modelled in Java.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            InfoCommand.class,
+            KeygenCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
