@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             MeasureCommand.class,
+            InfoCommand.class,
+            KeygenCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {
