@@ -291,19 +291,7 @@ class EncluTest {
 
     /** Signs with a second key, so the app's MRSIGNER is not the LE's. */
     private static SigStruct resign(SigStruct s) throws Exception {
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
-        g.initialize(new java.security.spec.RSAKeyGenParameterSpec(3072, java.math.BigInteger.valueOf(3)));
-        java.security.interfaces.RSAPrivateCrtKey other =
-                (java.security.interfaces.RSAPrivateCrtKey) g.generateKeyPair().getPrivate();
-        java.security.Signature sig = java.security.Signature.getInstance("SHA256withRSA");
-        sig.initSign(other);
-        sig.update(s.signedData());
-        java.math.BigInteger n = other.getModulus();
-        java.math.BigInteger sv = new java.math.BigInteger(1, sig.sign());
-        s.bytes(SigStruct.MODULUS, Rsa3072.toLe(n, 384));
-        s.bytes(SigStruct.SIGNATURE, Rsa3072.toLe(sv, 384));
-        s.bytes(SigStruct.Q1, Rsa3072.toLe(Rsa3072.q1(sv, n), 384));
-        s.bytes(SigStruct.Q2, Rsa3072.toLe(Rsa3072.q2(sv, n), 384));
-        return s;
+        return LaunchedEnclave.sign(s,
+                (java.security.interfaces.RSAPrivateCrtKey) org.jsgx.host.RsaKeys.generate().getPrivate());
     }
 }

@@ -1,9 +1,7 @@
 package org.jsgx.cpu;
 
 import java.math.BigInteger;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.spec.RSAKeyGenParameterSpec;
 
 /**
  * An initialised test enclave mapped into a page table: TCS at BASE (2 SSA frames at +0x1000),
@@ -66,16 +64,22 @@ final class LaunchedEnclave {
         return pa;
     }
 
+    /**
+     * Signs arbitrary SIGSTRUCT bytes with the shared test key. Tests of malformed SIGSTRUCTs
+     * need a valid signature over invalid fields, which the host signer refuses to produce.
+     */
     static synchronized SigStruct sign(SigStruct s) throws Exception {
         if (key == null) {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(new RSAKeyGenParameterSpec(3072, BigInteger.valueOf(3)));
-            key = (RSAPrivateCrtKey) g.generateKeyPair().getPrivate();
+            key = (RSAPrivateCrtKey) org.jsgx.host.RsaKeys.generate().getPrivate();
         }
+        return sign(s, key);
+    }
+
+    static SigStruct sign(SigStruct s, RSAPrivateCrtKey k) throws Exception {
         java.security.Signature sig = java.security.Signature.getInstance("SHA256withRSA");
-        sig.initSign(key);
+        sig.initSign(k);
         sig.update(s.signedData());
-        BigInteger n = key.getModulus();
+        BigInteger n = k.getModulus();
         BigInteger sv = new BigInteger(1, sig.sign());
         s.bytes(SigStruct.MODULUS, Rsa3072.toLe(n, 384));
         s.bytes(SigStruct.SIGNATURE, Rsa3072.toLe(sv, 384));
