@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             MeasureCommand.class,
             InfoCommand.class,
+            SignCommand.class,
             KeygenCommand.class,
             BenchCommand.class,
         })

@@ -37,7 +37,7 @@ public final class MeasureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SgxsMode mode = lenient ? SgxsMode.LENIENT : SgxsMode.STRICT;
-        SgxsSummary s = measure(mode);
+        SgxsSummary s = measure(file, mode);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.object()
@@ -61,7 +61,8 @@ public final class MeasureCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private SgxsSummary measure(SgxsMode mode) {
+    /** Measures an SGXS file, turning every failure into a one-line bad-input error. */
+    static SgxsSummary measure(Path file, SgxsMode mode) {
         if (Files.isDirectory(file)) {
             throw CliException.badInput(file + ": is a directory");
         }
