@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             SignCommand.class,
             KeygenCommand.class,
+            SelftestCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {

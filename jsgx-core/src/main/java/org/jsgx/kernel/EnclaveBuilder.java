@@ -32,6 +32,9 @@ public final class EnclaveBuilder {
     private long secsPa = -1;
     private long base;
     private long nextScan;
+    /** Enclave page → EPC frame, as the driver's page tables map the enclave VMA. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> pageTable =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public EnclaveBuilder(Platform platform, LogicalProcessor lp) {
         this.platform = platform;
@@ -74,6 +77,7 @@ public final class EnclaveBuilder {
         lp.store(scratch + 0x100, SecInfo.of(secinfoFlags).toByteArray());
         lp.store(scratch, PageInfo.of(base + offset, scratch + 0x1000, scratch + 0x100, secsPa).toByteArray());
         lp.encls().eadd(scratch, page);
+        pageTable.put((base + offset) >>> 12, page);
         return page;
     }
 
@@ -107,6 +111,17 @@ public final class EnclaveBuilder {
     /** The SECS as it now sits in the EPC (MRENCLAVE and MRSIGNER are set after EINIT). */
     public Secs secsView() {
         return new Secs(platform.epc().page(secsPa).data());
+    }
+
+    /**
+     * Paging for a process that has the enclave mapped: enclave linear addresses translate to
+     * their EPC frames, every other address to itself (ordinary memory).
+     */
+    public org.jsgx.cpu.AddressSpace addressSpace() {
+        return (linear, access, user) -> {
+            Long pa = pageTable.get(linear >>> 12);
+            return pa == null ? linear : pa | (linear & 0xFFF);
+        };
     }
 
     private long allocate() {
