@@ -38,7 +38,12 @@ public final class InfoCommand implements Callable<Integer> {
         InfoKind kind = KINDS.stream().filter(k -> k.accepts(data)).findFirst()
                 .orElseThrow(() -> CliException.badInput(file + ": not a " + KINDS.stream()
                         .map(k -> k.name() + " (" + k.mismatch(data) + ")").collect(Collectors.joining(" or a "))));
-        InfoKind.Decoded d = kind.decode(data);
+        InfoKind.Decoded d;
+        try {
+            d = kind.decode(data);
+        } catch (IllegalArgumentException e) {
+            throw CliException.badInput(file + ": " + e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(toJson(kind.name(), d.fields()));

@@ -87,8 +87,28 @@ class InfoCommandTest {
 
         assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("jsgx: " + f + ": not a SIGSTRUCT (1000 bytes, expected 1808)"
+        assertThat(r.err()).isEqualTo("jsgx: " + f + ": not a SIGSTRUCT (offset 0x3e8: file ends after 1000 of 1808 bytes)"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void malformedSigstructNamesTheOffset(@TempDir Path dir) throws Exception {
+        byte[] good = org.jsgx.cpu.SigStruct.template().toByteArray();
+        byte[] badHeader2 = good.clone();
+        badHeader2[24 + 4] = 0x61;
+        Path f = Files.write(dir.resolve("bad.sig"), badHeader2);
+        CliRun r = CliRun.of("info", f.toString());
+        assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("jsgx: " + f + ": offset 0x1c: HEADER2 is").contains("not a SIGSTRUCT")
+                .doesNotContain("Exception");
+        assertThat(r.err().strip()).doesNotContain("\n");
+
+        byte[] badExp = good.clone();
+        badExp[512] = 5;
+        CliRun e = CliRun.of("info", Files.write(dir.resolve("e.sig"), badExp).toString());
+        assertThat(e.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(e.err()).contains("offset 0x200: EXPONENT is 5");
     }
 
     @Test
