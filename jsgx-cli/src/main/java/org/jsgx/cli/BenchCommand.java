@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
         return new OptionsBuilder()
                 .include(def.include())
                 .forks(1)
-                .warmupIterations(quick ? 1 : 3)
+                .warmupIterations(quick ? 2 : 5)
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 2 : 5)
                 .measurementTime(TimeValue.seconds(1))

@@ -47,7 +47,8 @@ class BenchCommandTest {
         double shaOps = 30;
         double measureOps = 21;
         BenchDefinition.Figures f = BenchRegistry.get("measure").evaluator()
-                .evaluate(Map.of("sha256", shaOps, "measure", measureOps, "measureStream", 20.0));
+                .evaluate(Map.of("sha256", shaOps, "measure", measureOps, "measureStream", 20.0,
+                        "sha256Cached", 40.0));
         double shaMbps = shaOps * MeasureBenchmark.SHA256_BYTES / 1e6;
         double contentMbps = measureOps * MeasureBenchmark.CONTENT_BYTES / 1e6;
         assertThat(f.value()).isCloseTo(contentMbps, within(1e-9));
@@ -55,5 +56,14 @@ class BenchCommandTest {
         assertThat(f.ratio()).isCloseTo(contentMbps / (shaMbps * 0.8), within(1e-12));
         assertThat(f.details()).containsEntry("sha256_mbps", shaMbps)
                 .containsEntry("measure_stream_mbps", 20.0 * MeasureBenchmark.CONTENT_BYTES / 1e6);
+        assertThat(f.details().get("ratio_vs_cached"))
+                .isCloseTo(contentMbps / (40.0 * MeasureBenchmark.SHA256_BYTES / 1e6 * 0.8), within(1e-12));
+    }
+
+    @Test
+    void measureFiguresNeedBothCoreScores() {
+        BenchDefinition.Evaluator e = BenchRegistry.get("measure").evaluator();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> e.evaluate(Map.of("sha256", 1.0)))
+                .hasMessageContaining("measure");
     }
 }

@@ -13,6 +13,12 @@ import org.jsgx.cpu.Crypto;
  * reader's buffer, so the cost is close to that of SHA-256 alone.
  */
 public final class SgxsMeasure {
+    /**
+     * Longest range passed to one MessageDigest.update: SHA-256 runs at full speed only once
+     * its multi-block method is JIT-compiled, which takes many calls, not a few huge ones.
+     */
+    static final int MAX_RUN = 64 << 10;
+
     private SgxsMeasure() {
     }
 
@@ -71,7 +77,7 @@ public final class SgxsMeasure {
             }
             if (t.measured()) {
                 int p = r.recordPosition();
-                if (p != runEnd) {
+                if (p != runEnd || runEnd - runStart >= MAX_RUN) {
                     hash(md, buf, runStart, runEnd);
                     runStart = p;
                 }

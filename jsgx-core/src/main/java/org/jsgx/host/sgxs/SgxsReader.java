@@ -9,9 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Objects;
 import org.jsgx.cpu.Measurement;
 import org.jsgx.cpu.PageType;
 import org.jsgx.cpu.SecInfo;
@@ -41,6 +43,7 @@ public final class SgxsReader implements Closeable {
     private static final long EADD_FLAGS = SecInfo.RWX | 0xFF00L;
 
     /** Where bytes come from; null for an in-memory stream that is entirely in the buffer. */
+    @FunctionalInterface
     private interface Source {
         int read(byte[] b, int off, int len) throws IOException;
     }
@@ -92,6 +95,7 @@ public final class SgxsReader implements Closeable {
         return new SgxsReader(in::read, in, mode, newBuffer(bufferSize), 0, 0);
     }
 
+    /** A reader over a blocking channel (a read must return at least one byte or -1). */
     public static SgxsReader of(ReadableByteChannel ch, SgxsMode mode) {
         return of(ch, mode, DEFAULT_BUFFER);
     }
@@ -103,7 +107,7 @@ public final class SgxsReader implements Closeable {
 
     /** A reader over a stream already in memory: records are validated and hashed in place. */
     public static SgxsReader of(byte[] data, int off, int len, SgxsMode mode) {
-        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        Objects.checkFromIndexSize(off, len, data.length);
         return new SgxsReader(null, null, mode, data, off, off + len);
     }
 
@@ -307,7 +311,7 @@ public final class SgxsReader implements Closeable {
             printable &= x == 0 || (x >= 0x20 && x < 0x7f);
         }
         if (printable) {
-            s.append(" (\"").append(new String(b, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", ""))
+            s.append(" (\"").append(new String(b, StandardCharsets.US_ASCII).replace("\0", ""))
                     .append("\")");
         }
         return s.toString();
