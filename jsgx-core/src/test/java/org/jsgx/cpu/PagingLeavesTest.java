@@ -367,4 +367,44 @@ class PagingLeavesTest {
             assertThat(s1.content(p)).isEqualTo(content);
         }
     }
+
+    @Test
+    void pagingLeavesAreDispatchedByExecute() {
+        Registers r = t.os.regs();
+        long va = t.newVa();
+        r.rax = Encls.EBLOCK;
+        r.rcx = data;
+        encls.execute();
+        assertThat(r.rax).isZero();
+        assertThat(t.epcm(data).blocked()).isTrue();
+        r.rax = Encls.ETRACK;
+        r.rcx = TestEnclave.SECS;
+        encls.execute();
+        assertThat(r.rax).isZero();
+        r.rax = Encls.EWB;
+        r.rbx = t.pageinfo(0, TestEnclave.backingPage(0), TestEnclave.backingPcmd(0), 0);
+        r.rcx = data;
+        r.rdx = va;
+        encls.execute();
+        assertThat(r.rax).isZero();
+        assertThat(t.epcm(data).valid()).isFalse();
+        r.rax = Encls.ELDB;
+        r.rbx = t.pageinfo(data, TestEnclave.backingPage(0), TestEnclave.backingPcmd(0), TestEnclave.SECS);
+        encls.execute();
+        assertThat(r.rax).isZero();
+        assertThat(t.epcm(data).blocked()).isTrue();
+        r.rax = Encls.ETRACK;
+        r.rcx = TestEnclave.SECS;
+        encls.execute();
+        r.rax = Encls.EWB;
+        r.rbx = t.pageinfo(0, TestEnclave.backingPage(0), TestEnclave.backingPcmd(0), 0);
+        r.rcx = data;
+        encls.execute();
+        r.rax = Encls.ELDU;
+        r.rbx = t.pageinfo(data, TestEnclave.backingPage(0), TestEnclave.backingPcmd(0), TestEnclave.SECS);
+        encls.execute();
+        assertThat(r.rax).isZero();
+        assertThat(t.epcm(data).valid()).isTrue();
+        assertThat(t.epcm(data).blocked()).isFalse();
+    }
 }
