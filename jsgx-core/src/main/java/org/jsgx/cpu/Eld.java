@@ -48,12 +48,13 @@ final class Eld {
         EpcmEntry ve = va.epcm();
         Checks.pf(!ve.valid || ve.pageType != PageType.PT_VA, rdx, "RDX is not a slot of a valid VA page");
 
-        Pcmd pcmd = new Pcmd(MemorySegment.ofArray(lp.read(pi.pcmd(), Pcmd.SIZE)));
-        long flags = pcmd.secInfo().flags();
+        byte[] pcmd = PagingCrypto.pcmdBuffer();
+        lp.read(pi.pcmd(), pcmd, 0, Pcmd.SIZE);
+        long flags = Bytes.le64(pcmd, Pcmd.SECINFO);
         PageType pt = PageType.ofValue((int) ((flags >>> 8) & 0xFF));
         boolean child = pt == PageType.PT_REG || pt == PageType.PT_TCS || pt == PageType.PT_TRIM;
         EpcPage secsPage = null;
-        long eid = pcmd.enclaveId();
+        long eid = Bytes.le64(pcmd, Pcmd.ENCLAVEID);
         if (child) {
             Checks.aligned(pi.secs(), 4096, "PAGEINFO.SECS");
             secsPage = lp.epcOperand(pi.secs(), Access.READ);
@@ -76,13 +77,12 @@ final class Eld {
     }
 
     private static SgxStatus decryptAndCommit(LogicalProcessor lp, long rdx, PageInfo pi, EpcPage page, EpcPage va,
-                                              Pcmd pcmd, long flags, PageType pt, EpcPage secsPage, long eid,
+                                              byte[] pcmd, long flags, PageType pt, EpcPage secsPage, long eid,
                                               boolean loadBlocked) {
-        byte[] header = PagingCrypto.header(flags, pcmd.bytes(Pcmd.SECINFO + 8, SecInfo.SIZE - 8), pi.linaddr(),
-                eid, pcmd.bytes(Pcmd.RESERVED, Pcmd.RESERVED_LEN));
+        byte[] header = PagingCrypto.header(pcmd, pi.linaddr(), eid);
         byte[] sealed = PagingCrypto.sealedBuffer();
         lp.read(pi.srcpge(), sealed, 0, EpcPage.SIZE);
-        MemorySegment.copy(pcmd.segment(), ValueLayout.JAVA_BYTE, Pcmd.MAC, sealed, EpcPage.SIZE, PagingCrypto.TAG);
+        System.arraycopy(pcmd, Pcmd.MAC, sealed, EpcPage.SIZE, PagingCrypto.TAG);
         long version = va.data().get(Struct.U64, rdx & 0xFFF);
         byte[] plain = PagingCrypto.open(lp.platform().fuses().basePk(), version, header);
         if (plain == null) {

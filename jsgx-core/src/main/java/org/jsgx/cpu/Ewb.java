@@ -81,11 +81,12 @@ final class Ewb {
 
         long version = lp.platform().nextPagingVersion();
         long flags = e.secinfoFlags();
-        byte[] header = PagingCrypto.header(flags, null, e.enclaveAddress, eid, null);
+        byte[] header = PagingCrypto.header(flags, e.enclaveAddress, eid);
         byte[] sealed = PagingCrypto.seal(lp.platform().fuses().basePk(), version, header, page.data());
 
         // commit
-        byte[] pcmd = new byte[Pcmd.SIZE];
+        byte[] pcmd = PagingCrypto.pcmdBuffer();
+        java.util.Arrays.fill(pcmd, (byte) 0);
         Measurement.put64(pcmd, Pcmd.SECINFO, flags);
         Measurement.put64(pcmd, Pcmd.ENCLAVEID, eid);
         System.arraycopy(sealed, EpcPage.SIZE, pcmd, Pcmd.MAC, PagingCrypto.TAG);

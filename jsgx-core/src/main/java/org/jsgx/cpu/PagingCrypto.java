@@ -38,6 +38,7 @@ final class PagingCrypto {
         final byte[] iv = new byte[12];
         final byte[] sealed = new byte[EpcPage.SIZE + TAG];
         final byte[] plain = new byte[EpcPage.SIZE];
+        final byte[] pcmd = new byte[Pcmd.SIZE];
         byte[] keyBytes;
         SecretKeySpec key;
 
@@ -67,20 +68,35 @@ final class PagingCrypto {
     private PagingCrypto() {
     }
 
-    /** Fills the thread's header buffer; returns it (valid until the next call on this thread). */
-    static byte[] header(long secinfoFlags, byte[] secinfoRest, long linaddr, long eid, byte[] reserved) {
+    /**
+     * EWB's MAC header: SECINFO.FLAGS from the EPCM, LINADDR, EID, everything else zero.
+     * Returns the thread's header buffer (valid until the next call on this thread).
+     */
+    static byte[] header(long secinfoFlags, long linaddr, long eid) {
         byte[] h = SCRATCH.get().header;
         java.util.Arrays.fill(h, (byte) 0);
         Measurement.put64(h, H_SECINFO, secinfoFlags);
-        if (secinfoRest != null) {
-            System.arraycopy(secinfoRest, 0, h, H_SECINFO + 8, SecInfo.SIZE - 8);
-        }
         Measurement.put64(h, H_LINADDR, linaddr);
         Measurement.put64(h, H_EID, eid);
-        if (reserved != null) {
-            System.arraycopy(reserved, 0, h, H_RESERVED, Pcmd.RESERVED_LEN);
-        }
         return h;
+    }
+
+    /**
+     * ELDB/ELDU's MAC header, rebuilt from the PCMD as supplied (its whole SECINFO and
+     * RESERVED bytes), the LINADDR given now and the EID of the SECS given now.
+     */
+    static byte[] header(byte[] pcmd, long linaddr, long eid) {
+        byte[] h = SCRATCH.get().header;
+        System.arraycopy(pcmd, Pcmd.SECINFO, h, H_SECINFO, SecInfo.SIZE);
+        Measurement.put64(h, H_LINADDR, linaddr);
+        Measurement.put64(h, H_EID, eid);
+        System.arraycopy(pcmd, Pcmd.RESERVED, h, H_RESERVED, Pcmd.RESERVED_LEN);
+        return h;
+    }
+
+    /** The thread's 128-byte PCMD buffer (EWB builds, ELDB/ELDU read the PCMD into it). */
+    static byte[] pcmdBuffer() {
+        return SCRATCH.get().pcmd;
     }
 
     /**
