@@ -77,6 +77,9 @@ final class Tracking {
 
     /** Some thread that entered in epoch {@code epoch} or earlier is still inside. */
     private static boolean insideSince(SecsState s, long epoch) {
+        if (s.threadsByEpoch.isEmpty()) {
+            return false;
+        }
         for (var e : s.threadsByEpoch.entrySet()) {
             if (e.getKey() <= epoch && e.getValue() > 0) {
                 return true;
