@@ -26,12 +26,12 @@ final class Eexit {
     static void leave(LogicalProcessor lp) {
         SecsState st = Checks.state(lp.activeSecs);
         new Tcs(lp.tcsPage.data()).state(0);
-        synchronized (st) {
-            st.threadsByEpoch.computeIfPresent(lp.entryEpoch, (k, v) -> v == 1 ? null : v - 1);
-        }
+        Tracking.exit(st, lp.entryEpoch);
         lp.enclaveMode = false;
         lp.activeSecs = null;
         lp.tcsPage = null;
+        lp.gprPage = null;
+        lp.xsavePage = null;
         lp.tcsLa = 0;
         lp.elrangeBase = 0;
         lp.elrangeSize = 0;

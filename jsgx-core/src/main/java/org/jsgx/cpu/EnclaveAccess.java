@@ -1,12 +1,31 @@
 package org.jsgx.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
- * The EPCM checks an enclave-mode access to an enclave page passes (SDM "access control" and
- * the operand checks of EREPORT/EGETKEY/EACCEPT...): the page must be a valid, unblocked,
- * accepted PT_REG page of the current enclave, mapped at the linear address it was added at,
- * with the needed permissions. Any failure is #PF with PFEC.SGX.
+ * The one path every memory access of a logical processor's code takes: reads, writes and
+ * instruction fetches by enclave code, and ENCLU operands in the enclave. Rules (SDM "Access
+ * control", reference §6):
+ * <ul>
+ *   <li>Outside enclave mode: an address that translates into the EPC gets abort-page
+ *       semantics (reads and fetches return all ones, writes are dropped); other memory is
+ *       accessed normally.</li>
+ *   <li>In enclave mode, inside ELRANGE: the address must map to the EPC and pass the EPCM
+ *       checks of {@link #regPage} (valid, this enclave, this linear address, PT_REG, not
+ *       BLOCKED/PENDING/MODIFIED, R/W/X for the access), else #PF with PFEC.SGX.</li>
+ *   <li>In enclave mode, outside ELRANGE: instruction fetch is #GP(0); data access to the EPC
+ *       is #PF(SGX) (its EPCM address can never match); other memory is accessed normally —
+ *       how enclaves exchange data with the untrusted world.</li>
+ * </ul>
+ * Ordinary paging faults come first, from the {@link AddressSpace}. Accesses are split at page
+ * boundaries (hence also at ELRANGE's page-aligned bounds), each part checked by its own rule;
+ * every part is checked before any byte is written, so a faulting write changes nothing.
  */
 final class EnclaveAccess {
+    /** Physical address meaning "abort page": non-enclave access to the EPC. */
+    private static final long ABORT_PAGE = -1;
+
     private EnclaveAccess() {
     }
 
@@ -15,13 +34,18 @@ final class EnclaveAccess {
         return Long.compareUnsigned(la - lp.elrangeBase, lp.elrangeSize) < 0;
     }
 
+    /** An enclave leaf operand: #GP outside ELRANGE, then the EPCM checks for {@code access}. */
+    static EpcPage operand(LogicalProcessor lp, long la, Access access, String what) {
+        Checks.gp(!inElrange(lp, la), String.format("%s 0x%x is outside ELRANGE", what, la));
+        return regPage(lp, la, access);
+    }
+
     /** Translates and checks an enclave page for the given access; returns the frame. */
     static EpcPage regPage(LogicalProcessor lp, long la, Access access) {
         long pa = lp.translate(la, access);
         EpcPage p = lp.platform().epc().page(pa);
-        int pfec = PageFault.PFEC_P | PageFault.PFEC_U | access.pfecBits() | PageFault.PFEC_SGX;
         if (p == null) {
-            throw new PageFault(la, pfec, String.format("enclave address 0x%x does not map to the EPC", la));
+            throw new PageFault(la, pfec(access), String.format("enclave address 0x%x does not map to the EPC", la));
         }
         EpcmEntry e = p.epcm();
         String why = null;
@@ -44,8 +68,73 @@ final class EnclaveAccess {
             why = "EPCM permissions do not allow " + access;
         }
         if (why != null) {
-            throw new PageFault(la, pfec, why);
+            throw new PageFault(la, pfec(access), why);
         }
         return p;
+    }
+
+    private static int pfec(Access access) {
+        return PageFault.PFEC_P | PageFault.PFEC_U | access.pfecBits() | PageFault.PFEC_SGX;
+    }
+
+    /**
+     * The physical address an access at {@code la} reaches under the rules above, or
+     * {@link #ABORT_PAGE}; throws the architectural fault otherwise.
+     */
+    static long resolve(LogicalProcessor lp, long la, Access access) {
+        if (!lp.enclaveMode) {
+            long pa = lp.translate(la, access);
+            return lp.platform().epc().contains(pa) ? ABORT_PAGE : pa;
+        }
+        if (inElrange(lp, la)) {
+            return regPage(lp, la, access).pa() | (la & 0xFFF);
+        }
+        Checks.gp(access == Access.EXECUTE,
+                String.format("instruction fetch at 0x%x outside ELRANGE in enclave mode", la));
+        long pa = lp.translate(la, access);
+        if (lp.platform().epc().contains(pa)) {
+            throw new PageFault(la, pfec(access),
+                    String.format("enclave-mode access at 0x%x outside ELRANGE maps to the EPC", la));
+        }
+        return pa;
+    }
+
+    /** A data read ({@code READ}) or instruction fetch ({@code EXECUTE}) of {@code len} bytes. */
+    static byte[] read(LogicalProcessor lp, long la, int len, Access access) {
+        byte[] out = new byte[len];
+        int done = 0;
+        while (done < len) {
+            long a = la + done;
+            int n = (int) Math.min(len - done, 4096 - (a & 0xFFF));
+            long pa = resolve(lp, a, access);
+            if (pa == ABORT_PAGE) {
+                java.util.Arrays.fill(out, done, done + n, (byte) 0xFF);
+            } else {
+                MemorySegment f = lp.platform().memory().frame(pa);
+                MemorySegment.copy(f, ValueLayout.JAVA_BYTE, pa & 0xFFF, out, done, n);
+            }
+            done += n;
+        }
+        return out;
+    }
+
+    /** A data write; every page is checked before the first byte is stored. */
+    static void write(LogicalProcessor lp, long la, byte[] data) {
+        int len = data.length;
+        long[] pas = new long[(int) (((la & 0xFFF) + len + 4095) >>> 12)];
+        for (int i = 0, done = 0; done < len; i++) {
+            long a = la + done;
+            pas[i] = resolve(lp, a, Access.WRITE);
+            done += (int) Math.min(len - done, 4096 - (a & 0xFFF));
+        }
+        for (int i = 0, done = 0; done < len; i++) {
+            long a = la + done;
+            int n = (int) Math.min(len - done, 4096 - (a & 0xFFF));
+            if (pas[i] != ABORT_PAGE) {
+                MemorySegment f = lp.platform().memory().frame(pas[i]);
+                MemorySegment.copy(data, done, f, ValueLayout.JAVA_BYTE, pas[i] & 0xFFF, n);
+            }
+            done += n;
+        }
     }
 }

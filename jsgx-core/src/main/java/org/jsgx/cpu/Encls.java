@@ -78,6 +78,65 @@ public final class Encls {
         return status(Edbg.write(lp, address, data));
     }
 
+    /** ELDB: RBX = PAGEINFO (SRCPGE, PCMD, SECS, LINADDR), RCX = destination EPC page, RDX = VA slot. */
+    public SgxStatus eldb(long pageinfo, long epcPage, long vaSlot) {
+        prologue(ELDB);
+        return status(Eld.run(lp, pageinfo, epcPage, vaSlot, true));
+    }
+
+    /** ELDU: as {@link #eldb}, the page is loaded unblocked. */
+    public SgxStatus eldu(long pageinfo, long epcPage, long vaSlot) {
+        prologue(ELDU);
+        return status(Eld.run(lp, pageinfo, epcPage, vaSlot, false));
+    }
+
+    /** EBLOCK: RCX = EPC page. */
+    public SgxStatus eblock(long epcPage) {
+        prologue(EBLOCK);
+        return status(Eblock.run(lp, epcPage));
+    }
+
+    /** EPA: RBX = PT_VA, RCX = EPC page that becomes a Version Array. */
+    public void epa(long pageType, long epcPage) {
+        prologue(EPA);
+        Epa.run(lp, pageType, epcPage);
+    }
+
+    /** EPA with RBX = PT_VA. */
+    public void epa(long epcPage) {
+        epa(PageType.PT_VA.value(), epcPage);
+    }
+
+    /** EWB: RBX = PAGEINFO (SRCPGE, PCMD; LINADDR written back), RCX = EPC page, RDX = VA slot. */
+    public SgxStatus ewb(long pageinfo, long epcPage, long vaSlot) {
+        prologue(EWB);
+        return status(Ewb.run(lp, pageinfo, epcPage, vaSlot));
+    }
+
+    /** ETRACK: RCX = SECS. */
+    public SgxStatus etrack(long secs) {
+        prologue(ETRACK);
+        return status(Etrack.run(lp, secs));
+    }
+
+    /** EAUG (SGX2): RBX = PAGEINFO (LINADDR, SECS; SRCPGE = SECINFO = 0), RCX = EPC page. */
+    public void eaug(long pageinfo, long epcPage) {
+        prologue(EAUG);
+        Eaug.run(lp, pageinfo, epcPage);
+    }
+
+    /** EMODPR (SGX2): RBX = SECINFO (permissions to keep), RCX = EPC page. */
+    public SgxStatus emodpr(long secinfo, long epcPage) {
+        prologue(EMODPR);
+        return status(Emodpr.run(lp, secinfo, epcPage));
+    }
+
+    /** EMODT (SGX2): RBX = SECINFO (new type PT_TCS or PT_TRIM), RCX = EPC page. */
+    public SgxStatus emodt(long secinfo, long epcPage) {
+        prologue(EMODT);
+        return status(Emodt.run(lp, secinfo, epcPage));
+    }
+
     /** Executes the leaf in EAX with the operands in RBX, RCX, RDX (the engine's entry point). */
     public void execute() {
         Registers r = lp.regs();
@@ -90,6 +149,15 @@ public final class Encls {
             case EREMOVE -> eremove(r.rcx);
             case EDBGRD -> edbgrd(r.rcx);
             case EDBGWR -> edbgwr(r.rcx, r.rbx);
+            case ELDB -> eldb(r.rbx, r.rcx, r.rdx);
+            case ELDU -> eldu(r.rbx, r.rcx, r.rdx);
+            case EBLOCK -> eblock(r.rcx);
+            case EPA -> epa(r.rbx, r.rcx);
+            case EWB -> ewb(r.rbx, r.rcx, r.rdx);
+            case ETRACK -> etrack(r.rcx);
+            case EAUG -> eaug(r.rbx, r.rcx);
+            case EMODPR -> emodpr(r.rbx, r.rcx);
+            case EMODT -> emodt(r.rbx, r.rcx);
             default -> {
                 prologue(leaf);
                 throw new GeneralProtectionFault(String.format("ENCLS leaf 0x%x not modelled", leaf));

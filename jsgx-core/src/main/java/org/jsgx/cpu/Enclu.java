@@ -65,6 +65,30 @@ public final class Enclu {
         Eexit.run(lp, target);
     }
 
+    /** ERESUME: RBX = TCS, RCX = AEP. Continues from SSA frame CSSA-1. */
+    public void eresume(long tcs, long aep) {
+        prologue(ERESUME);
+        Eresume.run(lp, tcs, aep);
+    }
+
+    /** EACCEPT (SGX2): RBX = SECINFO (enclave address), RCX = the page to accept. */
+    public SgxStatus eaccept(long secinfo, long page) {
+        prologue(EACCEPT);
+        return status(Eaccept.run(lp, secinfo, page));
+    }
+
+    /** EMODPE (SGX2): RBX = SECINFO (permissions to add), RCX = the page. */
+    public void emodpe(long secinfo, long page) {
+        prologue(EMODPE);
+        Emodpe.run(lp, secinfo, page);
+    }
+
+    /** EACCEPTCOPY (SGX2): RBX = SECINFO, RCX = PENDING destination page, RDX = source page. */
+    public SgxStatus eacceptcopy(long secinfo, long destination, long source) {
+        prologue(EACCEPTCOPY);
+        return status(Eacceptcopy.run(lp, secinfo, destination, source));
+    }
+
     /** Executes the leaf in EAX with operands in RBX, RCX, RDX (the x86 engine's entry point). */
     public void execute() {
         Registers r = lp.regs();
@@ -74,6 +98,10 @@ public final class Enclu {
             case EGETKEY -> egetkey(r.rbx, r.rcx);
             case EENTER -> eenter(r.rbx, r.rcx);
             case EEXIT -> eexit(r.rbx);
+            case ERESUME -> eresume(r.rbx, r.rcx);
+            case EACCEPT -> eaccept(r.rbx, r.rcx);
+            case EMODPE -> emodpe(r.rbx, r.rcx);
+            case EACCEPTCOPY -> eacceptcopy(r.rbx, r.rcx, r.rdx);
             default -> {
                 prologue(leaf);
                 throw new GeneralProtectionFault("ENCLU leaf " + leaf + " not modelled");

@@ -29,8 +29,15 @@ public final class LogicalProcessor {
     long elrangeSize;
     long tcsLa;
     EpcPage tcsPage;
-    /** Index of the SSA frame in use (CSSA at entry) and its linear address. */
+    /** Linear address of the SSA frame in use (frame CSSA at entry). */
     long ssaLa;
+    /** CR_GPR_PA: the EPC frame and offset of that frame's GPRSGX, cached at entry for AEX. */
+    EpcPage gprPage;
+    int gprOffset;
+    /** CR_XSAVE_PAGE_0: the first page of that frame (XSAVE legacy region and header). */
+    EpcPage xsavePage;
+    /** CR2 as the OS sees it after an enclave-mode #PF (page offset cleared by AEX). */
+    volatile long cr2;
     boolean dbgOptIn;
     long savedFsBase;
     long savedGsBase;
@@ -103,6 +110,58 @@ public final class LogicalProcessor {
         return tcsLa;
     }
 
+    /** CR2: the last page-fault address delivered to the OS. */
+    public long cr2() {
+        return cr2;
+    }
+
+    // ---- enclave-mode execution: the x86 engine's entry points ----
+
+    /**
+     * A data read by code running on this processor: in enclave mode under ELRANGE and EPCM
+     * rules, outside it with abort-page semantics for the EPC ({@link EnclaveAccess}).
+     */
+    public byte[] enclaveRead(long la, int len) {
+        return EnclaveAccess.read(this, la, len, Access.READ);
+    }
+
+    /** A data write by code running on this processor (see {@link #enclaveRead}). */
+    public void enclaveWrite(long la, byte[] data) {
+        EnclaveAccess.write(this, la, data);
+    }
+
+    /** An instruction fetch: in enclave mode only from executable pages inside ELRANGE. */
+    public byte[] enclaveFetch(long la, int len) {
+        return EnclaveAccess.read(this, la, len, Access.EXECUTE);
+    }
+
+    /**
+     * The physical address an access at {@code la} reaches after every check, for an engine
+     * that maps memory itself; -1 for an abort page (EPC seen from outside enclave mode).
+     */
+    public long enclaveTranslate(long la, Access access) {
+        return EnclaveAccess.resolve(this, la, access);
+    }
+
+    /**
+     * Asynchronous enclave exit for an exception raised while in enclave mode (e.g. by
+     * {@link #enclaveRead} or an ENCLU leaf). {@code resumeRip} is where ERESUME continues
+     * (the faulting instruction for faults). A #PF is then reported to the platform's
+     * {@link EnclaveFaultSink}.
+     */
+    public void aex(ArchFault fault, long resumeRip) {
+        long address = fault instanceof PageFault pf ? pf.address() : 0;
+        Aex.run(this, fault.vector(), fault.errorCode(), address, resumeRip);
+    }
+
+    /**
+     * Asynchronous enclave exit for any event: an exception {@code vector} with its error code
+     * and (for #PF) faulting address, or an interrupt (vector &ge; 32, nothing reported).
+     */
+    public void aex(int vector, int errorCode, long address, long resumeRip) {
+        Aex.run(this, vector, errorCode, address, resumeRip);
+    }
+
     // ---- launch control MSRs ----
 
     /** RDMSR IA32_SGXLEPUBKEYHASHn. */
@@ -163,37 +222,47 @@ public final class LogicalProcessor {
      */
     byte[] read(long la, int len) {
         byte[] out = new byte[len];
+        read(la, out, 0, len);
+        return out;
+    }
+
+    /** An ordinary data write; dropped where it lands in the EPC outside enclave mode. */
+    void write(long la, byte[] data) {
+        write(la, data, 0, data.length);
+    }
+
+    /** Writes {@code data[off, off+len)} at {@code la} (see {@link #write(long, byte[])}). */
+    void write(long la, byte[] data, int off, int len) {
+        // translate every page first so a fault leaves memory unchanged
+        long[] pas = new long[(int) (((la & 0xFFF) + len + 4095) >>> 12)];
+        for (int i = 0, done = 0; done < len; i++) {
+            long a = la + done;
+            pas[i] = translate(a, Access.WRITE);
+            done += (int) Math.min(len - done, 4096 - (a & 0xFFF));
+        }
+        for (int i = 0, done = 0; done < len; i++) {
+            long a = la + done;
+            int n = (int) Math.min(len - done, 4096 - (a & 0xFFF));
+            if (!(platform.epc().contains(pas[i]) && !enclaveMode)) {
+                MemorySegment f = platform.memory().frame(pas[i]);
+                MemorySegment.copy(data, off + done, f, ValueLayout.JAVA_BYTE, pas[i] & 0xFFF, n);
+            }
+            done += n;
+        }
+    }
+
+    /** Reads {@code len} bytes at {@code la} into {@code out[off..]} (see {@link #read(long, int)}). */
+    void read(long la, byte[] out, int off, int len) {
         int done = 0;
         while (done < len) {
             long a = la + done;
             int n = (int) Math.min(len - done, 4096 - (a & 0xFFF));
             long pa = translate(a, Access.READ);
             if (platform.epc().contains(pa) && !enclaveMode) {
-                java.util.Arrays.fill(out, done, done + n, (byte) 0xFF);
+                java.util.Arrays.fill(out, off + done, off + done + n, (byte) 0xFF);
             } else {
                 MemorySegment f = platform.memory().frame(pa);
-                MemorySegment.copy(f, ValueLayout.JAVA_BYTE, pa & 0xFFF, out, done, n);
-            }
-            done += n;
-        }
-        return out;
-    }
-
-    /** An ordinary data write; dropped where it lands in the EPC outside enclave mode. */
-    void write(long la, byte[] data) {
-        // translate every page first so a fault leaves memory unchanged
-        long[] pas = new long[(int) (((la & 0xFFF) + data.length + 4095) >>> 12)];
-        for (int i = 0, done = 0; done < data.length; i++) {
-            long a = la + done;
-            pas[i] = translate(a, Access.WRITE);
-            done += (int) Math.min(data.length - done, 4096 - (a & 0xFFF));
-        }
-        for (int i = 0, done = 0; done < data.length; i++) {
-            long a = la + done;
-            int n = (int) Math.min(data.length - done, 4096 - (a & 0xFFF));
-            if (!(platform.epc().contains(pas[i]) && !enclaveMode)) {
-                MemorySegment f = platform.memory().frame(pas[i]);
-                MemorySegment.copy(data, done, f, ValueLayout.JAVA_BYTE, pas[i] & 0xFFF, n);
+                MemorySegment.copy(f, ValueLayout.JAVA_BYTE, pa & 0xFFF, out, off + done, n);
             }
             done += n;
         }

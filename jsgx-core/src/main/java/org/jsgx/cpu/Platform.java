@@ -35,6 +35,8 @@ public final class Platform {
     /** Hidden state of SECS pages while they are evicted, by EID. */
     final ConcurrentHashMap<Long, SecsState> evictedSecs = new ConcurrentHashMap<>();
     private final List<LogicalProcessor> cpus = new ArrayList<>();
+    /** The OS's handler for #PF raised in enclave mode (after AEX), or null. */
+    private volatile EnclaveFaultSink enclaveFaultSink;
 
     public static final long FEATURE_CONTROL_LOCK = 1L;
     public static final long FEATURE_CONTROL_SGX_LC = 1L << 17;
@@ -113,6 +115,20 @@ public final class Platform {
 
     public void featureControl(long v) {
         featureControl = v;
+    }
+
+    /** Installs the handler AEX reports enclave-mode page faults to (the kernel's). */
+    public void enclaveFaultSink(EnclaveFaultSink sink) {
+        enclaveFaultSink = sink;
+    }
+
+    public EnclaveFaultSink enclaveFaultSink() {
+        return enclaveFaultSink;
+    }
+
+    /** Hidden states of evicted SECS pages, by EID (read-only view for tests and tools). */
+    public java.util.Map<Long, SecsState> evictedSecs() {
+        return java.util.Collections.unmodifiableMap(evictedSecs);
     }
 
     long nextEid() {

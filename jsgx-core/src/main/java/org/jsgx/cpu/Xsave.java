@@ -51,4 +51,32 @@ public final class Xsave {
         long amx = xfrm & (3L << 17);
         return amx == 0 || amx == (3L << 17);
     }
+
+    /** Offsets in the XSAVE image: FCW, MXCSR, and the header's XSTATE_BV and XCOMP_BV. */
+    public static final int FCW = 0, MXCSR = 24, XSTATE_BV = 512, XCOMP_BV = 520, HEADER = 512;
+    /** x87 control word and MXCSR of the INIT state. */
+    public static final int FCW_INIT = 0x037F, MXCSR_INIT = 0x1F80;
+
+    /**
+     * [MODEL] AEX's XSAVE. The model keeps no x87/SSE/AVX registers: enclave code always has
+     * its extended state in the INIT configuration, so AEX stores the image XSAVE produces for
+     * that state — legacy region zero except FCW = 0x037F and MXCSR = 0x1F80, header zero
+     * (XSTATE_BV = 0: every component INIT). Components beyond the legacy region and header are
+     * not written (XSAVE skips components whose XSTATE_BV bit is 0).
+     */
+    static void saveInit(java.lang.foreign.MemorySegment area) {
+        area.asSlice(0, LEGACY_SIZE).fill((byte) 0);
+        area.set(Struct.U16, FCW, (short) FCW_INIT);
+        area.set(Struct.U32, MXCSR, MXCSR_INIT);
+    }
+
+    /**
+     * The XRSTOR header checks ERESUME applies to the frame it restores (non-compacted form):
+     * XSTATE_BV within XFRM, XCOMP_BV zero, header bytes 16..63 zero; MXCSR reserved bits zero.
+     */
+    static boolean restorable(java.lang.foreign.MemorySegment area, long xfrm) {
+        long xstateBv = area.get(Struct.U64, XSTATE_BV);
+        return (xstateBv & ~xfrm) == 0 && area.get(Struct.U64, XCOMP_BV) == 0
+                && Bytes.isZero(area, HEADER + 16, 48) && (area.get(Struct.U32, MXCSR) & ~0xFFFF) == 0;
+    }
 }
