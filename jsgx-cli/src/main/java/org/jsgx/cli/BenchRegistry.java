@@ -3,6 +3,7 @@ package org.jsgx.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jsgx.bench.MeasureBenchmark;
+import org.jsgx.bench.PagingBenchmark;
 
 /** The benchmarks `jsgx bench` knows, by name. Add an entry here for a new benchmark. */
 public final class BenchRegistry {
@@ -18,6 +19,10 @@ public final class BenchRegistry {
                 "SGXS MRENCLAVE throughput vs. raw SHA-256",
                 "^" + MeasureBenchmark.class.getName().replace(".", "\\.") + "\\.",
                 "measure_throughput", "MB/s", 0.85, BenchRegistry::measureFigures));
+        register(new BenchDefinition("paging",
+                "EWB+ELDU round trips of a 4 KiB page vs. raw AES-GCM encrypt+decrypt",
+                "^" + PagingBenchmark.class.getName().replace(".", "\\.") + "\\.",
+                "paging_throughput", "pages/s", 0.6, BenchRegistry::pagingFigures));
     }
 
     private BenchRegistry() {
@@ -54,6 +59,13 @@ public final class BenchRegistry {
             details.put("ratio_vs_cached", measure / (cachedMbps * EEXTEND_CONTENT_FRACTION));
         }
         return new BenchDefinition.Figures(measure, sha * EEXTEND_CONTENT_FRACTION, details);
+    }
+
+    /** EWB+ELDU round trips per second against AES-GCM encrypt+decrypt of 4 KiB per second. */
+    static BenchDefinition.Figures pagingFigures(Map<String, Double> ops) {
+        double paging = score(ops, "ewbEldu");
+        double gcm = score(ops, "aesGcmBaseline");
+        return new BenchDefinition.Figures(paging, gcm, new LinkedHashMap<>());
     }
 
     private static double score(Map<String, Double> ops, String benchmark) {
