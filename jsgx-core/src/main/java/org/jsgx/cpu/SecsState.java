@@ -51,6 +51,15 @@ public final class SecsState {
         return n;
     }
 
+    /**
+     * The measurement so far (SHA-256 finalised on a copy) while the enclave is being built;
+     * null after EINIT, when SECS.MRENCLAVE holds it. For invariant checks and tools.
+     */
+    public synchronized byte[] mrEnclaveSoFar() {
+        Measurement m = measurement;
+        return m == null ? null : m.peekFinal();
+    }
+
     public byte[] padding() {
         return padding == null ? null : padding.clone();
     }
