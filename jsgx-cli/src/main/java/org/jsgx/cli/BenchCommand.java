@@ -43,6 +43,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "fewer, shorter iterations (a rough figure in a few seconds)")
     private boolean quick;
 
+    @Option(names = "--file", description = "measure: a 1 GiB SGXS file from disk instead of JMH in memory")
+    private boolean file;
+
     /** The registered names, for help and completion. */
     static final class Names implements Iterable<String> {
         @Override
@@ -53,6 +56,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (file) {
+            if (!"measure".equals(name)) {
+                throw CliException.badInput("--file applies to the measure benchmark only");
+            }
+            return MeasureFileBench.run(spec.commandLine().getOut(), json);
+        }
         BenchDefinition def = BenchRegistry.get(name);
         if (def == null) {
             throw CliException.badInput("unknown benchmark '" + name + "' (known: "

@@ -18,10 +18,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code jsgx info FILE [--json]}: decodes an SGX structure file and checks what it can. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Decode an SGX file (SIGSTRUCT) and verify its signature. Exit 1 if it does not verify.")
+        description = "Decode an SGX file (SIGSTRUCT, EINITTOKEN, REPORT, DCAP quote, SGXS) and verify what can be"
+                + " verified offline (SIGSTRUCT signature). Exit 1 if it does not verify.")
 public final class InfoCommand implements Callable<Integer> {
-    /** Known kinds, tried in order; add EINITTOKEN, REPORT, SGXS here. */
-    static final List<InfoKind> KINDS = List.of(new SigStructInfo());
+    /** Known kinds, tried in order: the fixed-size structures first, then quotes and SGXS streams. */
+    static final List<InfoKind> KINDS = List.of(new SigStructInfo(), new EinitTokenInfo(), new ReportInfo(),
+            new QuoteInfo(), new SgxsInfo());
 
     @Parameters(paramLabel = "FILE", description = "the file to decode")
     Path file;
@@ -36,8 +38,9 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         byte[] data = read(file);
         InfoKind kind = KINDS.stream().filter(k -> k.accepts(data)).findFirst()
-                .orElseThrow(() -> CliException.badInput(file + ": not a " + KINDS.stream()
-                        .map(k -> k.name() + " (" + k.mismatch(data) + ")").collect(Collectors.joining(" or a "))));
+                .orElseThrow(() -> CliException.badInput(file + ": not " + KINDS.stream()
+                        .map(k -> article(k.name()) + k.name() + " (" + k.mismatch(data) + ")")
+                        .collect(Collectors.joining(" or "))));
         InfoKind.Decoded d;
         try {
             d = kind.decode(data);
@@ -55,6 +58,10 @@ public final class InfoCommand implements Callable<Integer> {
             throw CliException.failed(file + ": " + String.join("; ", d.failures()));
         }
         return Main.EXIT_OK;
+    }
+
+    private static String article(String name) {
+        return "AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ";
     }
 
     static byte[] read(Path file) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             MeasureCommand.class,
             InfoCommand.class,
             SignCommand.class,
+            ConvertCommand.class,
             KeygenCommand.class,
             SelftestCommand.class,
             BenchCommand.class,
