@@ -21,11 +21,10 @@ final class Fingerprint {
         byte[] buf = new byte[8];
         pf.epc().forEachTouched(p -> {
             EpcmEntry e = p.epcm();
-            put(md, buf, p.pa());
-            put(md, buf, e.valid() ? 1 : 0);
             if (!e.valid()) {
-                return;
+                return; // an invalid frame's contents are unobservable; touching one is no change
             }
+            put(md, buf, p.pa());
             put(md, buf, e.secinfoFlags());
             put(md, buf, e.blocked() ? 1 : 0);
             put(md, buf, e.enclaveSecs() == null ? -1 : e.enclaveSecs().pa());
