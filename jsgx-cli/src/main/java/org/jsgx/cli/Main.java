@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             KeygenCommand.class,
             SelftestCommand.class,
+            SoakCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {
