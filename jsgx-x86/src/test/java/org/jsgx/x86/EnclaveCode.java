@@ -172,14 +172,20 @@ import java.util.HexFormat;
  * f18:    mov eax, 2
  *         enclu
  *         jmp exit
- *         .org 0x80 * 19
+ *         .org 0x80 * 19                  # 19: rendezvous: count in at [rdx + 128], spin until two are in
+ * f19:    lock inc qword ptr [rdx + 128]
+ * 1:      pause
+ *         cmp qword ptr [rdx + 128], 2
+ *         jb 1b
+ *         jmp exit
+ *         .org 0x80 * 20
  * </pre>
  */
 final class EnclaveCode {
     /** Function {@code n} starts at {@code 0x80 * n}. */
     static final int ROUNDTRIP = 1, STORE = 2, LOAD = 3, EMODPE = 4, EACCEPT = 5, CPUID = 6, SYSCALL = 7,
             INT3 = 8, UD2 = 9, DIV0 = 10, INT80 = 11, JMP_RDX = 12, REPORT_KEY = 13, LOOP = 14, ATOMICS = 15,
-            RDTSC = 16, OUT = 17, NESTED_EENTER = 18;
+            RDTSC = 16, OUT = 17, NESTED_EENTER = 18, RENDEZVOUS = 19;
     /** Offsets of faulting instructions. */
     static final long AT_STORE = 0x109, AT_STORE_RELOAD = 0x10f, AT_LOAD = 0x189, AT_CPUID = 0x303,
             AT_SYSCALL = 0x383, AT_INT3 = 0x403, AT_UD2 = 0x483, AT_DIV = 0x509, AT_INT80 = 0x583,
@@ -234,7 +240,10 @@ final class EnclaveCode {
             + "0000000000000000000000000000000049ffc3e680e991f7ffff00000000000000000000000000000000000000000000"
             + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
             + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
-            + "b8020000000f01d7e90ef7ffff");
+            + "b8020000000f01d7e90ef7ffff0000000000000000000000000000000000000000000000000000000000000000000000"
+            + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            + "0000000000000000000000000000000000000000000000000000000000000000f048ff8280000000f3904883ba800000"
+            + "000272f4e982f6ffff");
 
     private EnclaveCode() {
     }

@@ -94,9 +94,27 @@ final class X86TestEnclave {
         }
         for (int i = 1; i <= 2; i++) {
             platform.cpu(i).cpl(3);
-            platform.cpu(i).addressSpace(builder.addressSpace());
+            platform.cpu(i).addressSpace(this::translate);
         }
         platform.enclaveFaultSink((lp, address, errorCode) -> faults.add(new long[] {address, errorCode}));
+    }
+
+    /** Extra page-table entries (linear page → EPC frame) for pages EAUG'd after the build. */
+    private final java.util.Map<Long, Long> augmented = new java.util.concurrent.ConcurrentHashMap<>();
+    private long nextAugFrame = Platform.DEFAULT_EPC_BASE + 0x700_0000L;
+
+    private long translate(long la, Access access, boolean user) {
+        Long pa = augmented.get(la >>> 12);
+        return pa != null ? pa | (la & 0xFFF) : builder.addressSpace().translate(la, access, user);
+    }
+
+    /** The driver's EAUG of a fresh EPC frame at {@code la}, mapped in the process's page tables. */
+    void eaug(long la) {
+        long frame = nextAugFrame;
+        nextAugFrame += 0x1000;
+        os.store(0x1000_0000L, org.jsgx.cpu.PageInfo.of(la, 0, 0, builder.secs()).toByteArray());
+        os.encls().eaug(0x1000_0000L, frame);
+        augmented.put(la >>> 12, frame);
     }
 
     private static synchronized RSAPrivateCrtKey key() {
@@ -168,7 +186,7 @@ final class X86TestEnclave {
 
     /** The EPC frame behind enclave address {@code la}. */
     EpcPage page(long la) {
-        return platform.epc().page(builder.addressSpace().translate(la, Access.READ, true));
+        return platform.epc().page(translate(la, Access.READ, true));
     }
 
     /** GPRSGX of SSA frame {@code frame} of {@code tcs} (frames of one page). */
