@@ -249,16 +249,20 @@ final class X86Core implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Unicorn reports software interrupts (INT n, INT3, INT1) with RIP already past the
+     * instruction and exceptions (#DE, #GP, ...) with RIP at the faulting instruction; the
+     * bytes before RIP tell the two apart.
+     */
     void interrupt(MemorySegment engine, int intno, MemorySegment user) {
         try {
             long rip = rip();
-            int op = byteAt(rip);
-            if (intno == VECTOR_BP && op == 0xCC) {
-                stop = new Stop.Event(VECTOR_BP, rip, rip + 1); // INT3: a trap, resumes after it
-            } else if (intno == VECTOR_DB && op == 0xF1) {
-                stop = new Stop.Event(VECTOR_DB, rip, rip + 1); // INT1 (ICEBP): a trap
-            } else if (op == 0xCD) {
-                stop = new Stop.Event(VECTOR_UD, rip, rip); // INT n: #UD in enclave mode
+            if (byteAt(rip - 2) == 0xCD && byteAt(rip - 1) == intno) {
+                stop = new Stop.Event(VECTOR_UD, rip - 2, rip - 2); // INT n: #UD in enclave mode
+            } else if (intno == VECTOR_BP && byteAt(rip - 1) == 0xCC) {
+                stop = new Stop.Event(VECTOR_BP, rip - 1, rip); // INT3: a trap, resumes after it
+            } else if (intno == VECTOR_DB && byteAt(rip - 1) == 0xF1) {
+                stop = new Stop.Event(VECTOR_DB, rip - 1, rip); // INT1 (ICEBP): a trap
             } else {
                 stop = new Stop.Event(intno, rip, rip); // a fault raised by the instruction at RIP
             }

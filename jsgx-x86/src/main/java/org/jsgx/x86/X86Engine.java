@@ -34,10 +34,10 @@ public final class X86Engine implements EnclaveEngine, AutoCloseable {
         return Unicorn.unavailableReason();
     }
 
-    /** The loaded Unicorn's version as "major.minor". */
+    /** The loaded Unicorn's version as "major.minor.patch" (uc_version: one byte each, high first). */
     public static String unicornVersion() {
         int v = Unicorn.version();
-        return (v >> 8) + "." + (v & 0xFF);
+        return (v >>> 24) + "." + ((v >>> 16) & 0xFF) + "." + ((v >>> 8) & 0xFF);
     }
 
     @Override
