@@ -12,8 +12,8 @@ import org.jsgx.cpu.LogicalProcessor;
  * What one Unicorn engine has mapped: its TLB. A linear page is mapped, on first use, onto the
  * very frame the cpu layer resolves it to ({@link LogicalProcessor#enclaveTranslate}: paging,
  * ELRANGE and EPCM rules), with the host memory of that frame ({@code uc_mem_map_ptr}, no
- * copy) and exactly the accesses the model allows (EPCM ∧ page tables): R, W and X are probed
- * one by one. An access the mapping does not allow comes back to the model, which either raises
+ * copy) and exactly the accesses the model allows (EPCM ∧ page tables,
+ * {@link LogicalProcessor#enclavePermissions}). An access the mapping does not allow comes back to the model, which either raises
  * the architectural fault or (permissions grew, e.g. after EACCEPT or EMODPE) widens the mapping.
  *
  * <p>Like a TLB, mappings are re-validated at every enclave entry ({@link #resync}), because
@@ -93,8 +93,9 @@ final class EnclaveMemoryMap {
             Map.Entry<Long, Mapping> e = it.next();
             long page = e.getKey();
             Mapping have = e.getValue();
-            long pa = frameOf(lp, page);
-            int perms = pa < 0 ? 0 : allowed(lp, page);
+            int bits = lp.enclavePermissions(page);
+            long pa = frameOf(lp, page, bits);
+            int perms = pa < 0 ? 0 : toUc(bits);
             if (pa != have.pa || perms == 0) {
                 uc.memUnmap(page, PAGE);
                 it.remove();
@@ -131,38 +132,32 @@ final class EnclaveMemoryMap {
     }
 
     /** The frame any access to {@code page} reaches, or -1 when none is allowed. */
-    private static long frameOf(LogicalProcessor lp, long page) {
+    private static long frameOf(LogicalProcessor lp, long page, int perms) {
         for (Access a : Access.values()) {
-            try {
+            if ((perms & (1 << a.ordinal())) != 0) {
                 long pa = lp.enclaveTranslate(page, a);
                 return pa < 0 ? -1 : pa & -PAGE;
-            } catch (ArchFault f) {
-                // try the next kind of access
             }
         }
         return -1;
     }
 
-    /** The Unicorn permissions the model grants on {@code page}: one probe per access kind. */
+    /** The Unicorn permissions the model grants on {@code page} (EPCM ∧ page tables). */
     private static int allowed(LogicalProcessor lp, long page) {
+        return toUc(lp.enclavePermissions(page));
+    }
+
+    private static int toUc(int accessBits) {
         int perms = 0;
-        if (allows(lp, page, Access.READ)) {
+        if ((accessBits & (1 << Access.READ.ordinal())) != 0) {
             perms |= UcConst.UC_PROT_READ;
         }
-        if (allows(lp, page, Access.WRITE)) {
+        if ((accessBits & (1 << Access.WRITE.ordinal())) != 0) {
             perms |= UcConst.UC_PROT_WRITE;
         }
-        if (allows(lp, page, Access.EXECUTE)) {
+        if ((accessBits & (1 << Access.EXECUTE.ordinal())) != 0) {
             perms |= UcConst.UC_PROT_EXEC;
         }
         return perms;
-    }
-
-    private static boolean allows(LogicalProcessor lp, long page, Access a) {
-        try {
-            return lp.enclaveTranslate(page, a) >= 0;
-        } catch (ArchFault f) {
-            return false;
-        }
     }
 }
