@@ -2,7 +2,6 @@ package org.jsgx.x86;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jsgx.cpu.Access;
@@ -56,7 +55,6 @@ final class X86Core implements AutoCloseable {
         this.uc = Unicorn.openX86_64();
         this.map = new EnclaveMemoryMap(uc);
         this.insn = uc.arena().allocate(16);
-        Arena a = uc.arena();
         uc.hookAdd(UcConst.UC_HOOK_MEM_INVALID, uc.upcall(this, "memInvalid", Unicorn.EVENTMEM), 0);
         uc.hookAdd(UcConst.UC_HOOK_INTR, uc.upcall(this, "interrupt", Unicorn.HOOKINTR), 0);
         uc.hookAdd(UcConst.UC_HOOK_INSN_INVALID, uc.upcall(this, "invalid", Unicorn.INSN_INVALID), 0);
@@ -77,7 +75,6 @@ final class X86Core implements AutoCloseable {
             }
         }
         this.rdtscTrapped = trapped;
-        assert a != null;
     }
 
     /** Whether RDTSC #UDs as on an SGX1-only part (needs a Unicorn that can hook it). */
@@ -176,7 +173,7 @@ final class X86Core implements AutoCloseable {
     /** ENCLU executed by enclave code: the leaf runs in the cpu layer on the synced registers. */
     private Runnable enclu(Registers r, long rip) {
         int leaf = (int) r.rax;
-        long rbx = r.rbx, rcx = r.rcx;
+        long rcx = r.rcx;
         try {
             lp.enclu().execute();
         } catch (ArchFault f) {
@@ -190,7 +187,6 @@ final class X86Core implements AutoCloseable {
             // the leaf wrote the page from Java: drop code translated from its old contents
             uc.removeTranslations(rcx & -EnclaveMemoryMap.PAGE, (rcx & -EnclaveMemoryMap.PAGE) + 4096);
         }
-        assert rbx == rbx;
         writeRegs(r);
         return null;
     }

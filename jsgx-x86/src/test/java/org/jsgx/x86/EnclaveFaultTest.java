@@ -141,4 +141,23 @@ class EnclaveFaultTest {
         assertThat(e.exinfo(TCS0, 0).maddr()).isZero();
         assertThat(e.faults).as("a #GP is not a page fault").isEmpty();
     }
+
+    @Test
+    void permissionsRestrictedByEmodprWhileOutsideApplyAtTheNextEntry() {
+        e.eenter(lp, TCS0, EnclaveCode.STORE, UNTRUSTED, DATA + 0x10);
+        engine.run(lp);
+        assertThat(lp.regs().rip).as("the store to a RW page completes").isEqualTo(CALLER_RIP);
+        assertThat(e.enclaveU64(DATA + 0x10)).isEqualTo(3);
+
+        // the driver restricts the page to R (EMODPR + ETRACK) while no thread is inside
+        long frame = e.page(DATA).pa();
+        e.os.store(0x1000_0100L, SecInfo.of(SecInfo.R).toByteArray());
+        assertThat(e.os.encls().emodpr(0x1000_0100L, frame)).isEqualTo(org.jsgx.cpu.SgxStatus.SGX_SUCCESS);
+        assertThat(e.os.encls().etrack(e.builder.secs())).isEqualTo(org.jsgx.cpu.SgxStatus.SGX_SUCCESS);
+
+        e.eenter(lp, TCS0, EnclaveCode.STORE, UNTRUSTED, DATA + 0x10);
+        engine.run(lp);
+        assertAex(CODE + EnclaveCode.AT_STORE, GprSgx.exitInfo(PF, GprSgx.EXIT_TYPE_HARDWARE));
+        assertThat(e.exinfo(TCS0, 0).errcd()).isEqualTo(SGX_PF | PageFault.PFEC_W);
+    }
 }
