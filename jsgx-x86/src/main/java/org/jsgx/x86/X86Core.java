@@ -47,6 +47,8 @@ final class X86Core implements AutoCloseable {
     private final MemorySegment insn;
     private final boolean rdtscTrapped;
     private Stop stop;
+    /** The previous fill, to refuse spinning on a fault a correct mapping did not cure. */
+    private Stop.Fill lastFill;
     private Throwable hookFailure;
     private long instructionsRetired;
 
@@ -109,10 +111,14 @@ final class X86Core implements AutoCloseable {
                 uc.flushTranslations();
             }
             writeRegs(r);
+            lastFill = null;
             while (exit == null) {
                 stop = null;
                 hookFailure = null;
                 int err = uc.emuStart(r.rip, UNTIL, 0, QUANTUM);
+                if (!(stop instanceof Stop.Fill)) {
+                    lastFill = null;
+                }
                 readRegs(r);
                 if (hookFailure != null) {
                     throw new IllegalStateException("x86 engine hook failed at RIP 0x" + Long.toHexString(r.rip),
@@ -145,10 +151,17 @@ final class X86Core implements AutoCloseable {
         switch (s) {
             case Stop.Fill f -> {
                 r.rip = f.rip();
+                if (f.equals(lastFill)) {
+                    throw new IllegalStateException(String.format(
+                            "Unicorn faults again on %s at 0x%x (RIP 0x%x) after the page was mapped as the model allows",
+                            f.access(), f.address(), f.rip()));
+                }
                 ArchFault fault = map.fill(lp, f.address(), f.access());
                 if (fault != null) {
+                    lastFill = null;
                     return () -> lp.aex(fault, f.rip());
                 }
+                lastFill = f;
                 uc.regWrite(UcConst.UC_X86_REG_RIP, f.rip());
                 return null;
             }
