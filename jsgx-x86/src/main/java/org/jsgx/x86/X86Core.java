@@ -47,6 +47,9 @@ final class X86Core implements AutoCloseable {
     private final MemorySegment insn;
     private final boolean rdtscTrapped;
     private Stop stop;
+    /** Held while {@link #run} uses the engine; {@link #close} waits for it. */
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile boolean closing;
     /** The previous fill, to refuse spinning on a fault a correct mapping did not cure. */
     private Stop.Fill lastFill;
     private Throwable hookFailure;
@@ -92,9 +95,23 @@ final class X86Core implements AutoCloseable {
         return map;
     }
 
+    /**
+     * Stops a run in progress (from any thread: {@code uc_emu_stop} is safe there), waits for it
+     * to return, then frees the engine; closing under a running {@code uc_emu_start} crashes
+     * the process.
+     */
     @Override
     public void close() {
-        uc.close();
+        closing = true;
+        while (!running.tryLock()) {
+            uc.emuStop();
+            Thread.onSpinWait();
+        }
+        try {
+            uc.close();
+        } finally {
+            running.unlock();
+        }
     }
 
     /** Runs until the processor leaves enclave mode (EEXIT or AEX). */
@@ -105,8 +122,12 @@ final class X86Core implements AutoCloseable {
         Registers r = lp.regs();
         ReentrantLock turn = EnclaveExecutionLock.of(lp.activeSecs());
         Runnable exit = null;
+        running.lock();
         turn.lock();
         try {
+            if (closing) {
+                throw new IllegalStateException("x86 engine closed");
+            }
             if (map.resync(lp)) {
                 uc.flushTranslations();
             }
@@ -125,6 +146,9 @@ final class X86Core implements AutoCloseable {
                             hookFailure);
                 }
                 Stop s = stop;
+                if (closing) {
+                    throw new IllegalStateException("x86 engine closed while processor " + lp.id() + " ran");
+                }
                 if (s == null) {
                     if (err != UcConst.UC_ERR_OK) {
                         throw new UnicornException(String.format("uc_emu_start at RIP 0x%x", r.rip), err,
@@ -141,6 +165,7 @@ final class X86Core implements AutoCloseable {
             }
         } finally {
             turn.unlock();
+            running.unlock();
         }
         // leave the enclave outside the turn: the fault sink may take its time
         exit.run();

@@ -80,4 +80,24 @@ class EnterExitTest {
             assertThat(e.u64(UNTRUSTED + 8)).isEqualTo((long) i * (i + 1) / 2);
         }
     }
+
+    @Test
+    void closingTheEngineStopsARunningThreadInsteadOfCrashing() throws Exception {
+        LogicalProcessor lp = e.cpu(1);
+        e.eenter(lp, TCS0, EnclaveCode.RENDEZVOUS, UNTRUSTED, SHARED); // spins: nobody else comes in
+        java.util.concurrent.CompletableFuture<Void> run = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                engine.run(lp);
+                run.complete(null);
+            } catch (Throwable x) {
+                run.completeExceptionally(x);
+            }
+        });
+        t.start();
+        Thread.sleep(200);
+        engine.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
 }
