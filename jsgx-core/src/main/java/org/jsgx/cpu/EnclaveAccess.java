@@ -47,30 +47,65 @@ final class EnclaveAccess {
         if (p == null) {
             throw new PageFault(la, pfec(access), String.format("enclave address 0x%x does not map to the EPC", la));
         }
-        EpcmEntry e = p.epcm();
-        String why = null;
-        if (!e.valid) {
-            why = "EPCM entry not valid";
-        } else if (e.enclaveSecs != lp.activeSecs) {
-            why = "page belongs to another enclave";
-        } else if (e.enclaveAddress != (la & ~0xFFFL)) {
-            why = String.format("page was added at 0x%x", e.enclaveAddress);
-        } else if (e.pageType != PageType.PT_REG) {
-            why = "page type " + e.pageType + " is not accessible";
-        } else if (e.blocked) {
-            why = "page is BLOCKED";
-        } else if (e.pending) {
-            why = "page is PENDING (not yet accepted)";
-        } else if (e.modified) {
-            why = "page is MODIFIED";
-        } else if (access == Access.READ && !e.r || access == Access.WRITE && !e.w
-                || access == Access.EXECUTE && !e.x) {
-            why = "EPCM permissions do not allow " + access;
-        }
+        String why = epcmDenial(lp, p, la, access);
         if (why != null) {
             throw new PageFault(la, pfec(access), why);
         }
         return p;
+    }
+
+    /** Why the EPCM forbids {@code access} to frame {@code p} at {@code la}, or null when it allows it. */
+    private static String epcmDenial(LogicalProcessor lp, EpcPage p, long la, Access access) {
+        EpcmEntry e = p.epcm();
+        if (!e.valid) {
+            return "EPCM entry not valid";
+        } else if (e.enclaveSecs != lp.activeSecs) {
+            return "page belongs to another enclave";
+        } else if (e.enclaveAddress != (la & ~0xFFFL)) {
+            return String.format("page was added at 0x%x", e.enclaveAddress);
+        } else if (e.pageType != PageType.PT_REG) {
+            return "page type " + e.pageType + " is not accessible";
+        } else if (e.blocked) {
+            return "page is BLOCKED";
+        } else if (e.pending) {
+            return "page is PENDING (not yet accepted)";
+        } else if (e.modified) {
+            return "page is MODIFIED";
+        } else if (access == Access.READ && !e.r || access == Access.WRITE && !e.w
+                || access == Access.EXECUTE && !e.x) {
+            return "EPCM permissions do not allow " + access;
+        }
+        return null;
+    }
+
+    /**
+     * The accesses {@link #resolve} would allow at {@code la} in enclave mode, as a bit set
+     * ({@code 1 << Access.ordinal()}), without raising anything: what an engine that maps
+     * memory itself may cache for the page, like a TLB entry. Same rules as {@link #resolve}.
+     */
+    static int permissions(LogicalProcessor lp, long la) {
+        int perms = 0;
+        for (Access a : Access.values()) {
+            long pa;
+            try {
+                pa = lp.translate(la, a);
+            } catch (PageFault f) {
+                continue; // the page tables forbid it
+            }
+            boolean ok;
+            if (!lp.enclaveMode) {
+                ok = false;
+            } else if (inElrange(lp, la)) {
+                EpcPage p = lp.platform().epc().page(pa);
+                ok = p != null && epcmDenial(lp, p, la, a) == null;
+            } else {
+                ok = a != Access.EXECUTE && !lp.platform().epc().contains(pa);
+            }
+            if (ok) {
+                perms |= 1 << a.ordinal();
+            }
+        }
+        return perms;
     }
 
     private static int pfec(Access access) {

@@ -144,6 +144,16 @@ public final class LogicalProcessor {
     }
 
     /**
+     * The accesses enclave code on this processor may make at {@code la} (bit
+     * {@code 1 << Access.ordinal()} each), under the same rules as {@link #enclaveTranslate} but
+     * without raising a fault: for the x86 engine, which caches them per page like a TLB and
+     * re-checks them at every enclave entry. 0 outside enclave mode.
+     */
+    public int enclavePermissions(long la) {
+        return EnclaveAccess.permissions(this, la);
+    }
+
+    /**
      * Asynchronous enclave exit for an exception raised while in enclave mode (e.g. by
      * {@link #enclaveRead} or an ENCLU leaf). {@code resumeRip} is where ERESUME continues
      * (the faulting instruction for faults). A #PF is then reported to the platform's

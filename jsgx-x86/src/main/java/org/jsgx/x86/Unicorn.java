@@ -1,0 +1,304 @@
+package org.jsgx.x86;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * Downcalls into libunicorn.so.2 (Unicorn 2.x) through the Foreign Function &amp; Memory API, and
+ * one engine handle ({@code uc_engine*}) with the calls the x86 engine needs. An instance is not
+ * thread-safe (neither is uc_engine): one thread at a time.
+ */
+final class Unicorn implements AutoCloseable {
+    static final String LIBRARY = "libunicorn.so.2";
+
+    /** The bound C functions, loaded once; {@code null} fields never escape (see {@link #lib()}). */
+    private record Lib(MethodHandle version, MethodHandle open, MethodHandle close, MethodHandle strerror,
+            MethodHandle regRead, MethodHandle regWrite, MethodHandle memMapPtr, MethodHandle memUnmap,
+            MethodHandle memProtect, MethodHandle memRead, MethodHandle emuStart, MethodHandle emuStop,
+            MethodHandle hookAdd, MethodHandle ctl0, MethodHandle ctl2) {
+    }
+
+    private static volatile Lib lib;
+    private static volatile UnicornUnavailableException failure;
+
+    private final MemorySegment uc;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment scratch = arena.allocate(JAVA_LONG, 2);
+    private boolean closed;
+
+    private Unicorn(MemorySegment uc) {
+        this.uc = uc;
+    }
+
+    /** True when libunicorn.so.2 loads; otherwise {@link #unavailableReason()} says why. */
+    static boolean available() {
+        try {
+            lib();
+            return true;
+        } catch (UnicornUnavailableException e) {
+            return false;
+        }
+    }
+
+    static String unavailableReason() {
+        return available() ? null : failure.getMessage();
+    }
+
+    private static Lib lib() {
+        Lib l = lib;
+        if (l != null) {
+            return l;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        synchronized (Unicorn.class) {
+            if (lib == null && failure == null) {
+                try {
+                    lib = load();
+                } catch (Throwable t) {
+                    failure = new UnicornUnavailableException(LIBRARY + " (Unicorn 2, the x86-64 engine's emulator) "
+                            + "could not be loaded: " + t.getMessage()
+                            + "; install it with: apt-get install libunicorn2", t);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return lib;
+        }
+    }
+
+    private static Lib load() {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup sym = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+        java.util.function.BiFunction<String, FunctionDescriptor, MethodHandle> f =
+                (name, fd) -> linker.downcallHandle(sym.find(name).orElseThrow(
+                        () -> new IllegalStateException("symbol " + name + " missing")), fd);
+        FunctionDescriptor hookFd = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
+                JAVA_LONG, JAVA_LONG, JAVA_INT);
+        MemorySegment hookAddSym = sym.find("uc_hook_add").orElseThrow();
+        MemorySegment ctlSym = sym.find("uc_ctl").orElseThrow();
+        return new Lib(
+                f.apply("uc_version", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+                f.apply("uc_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)),
+                f.apply("uc_close", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+                f.apply("uc_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT)),
+                f.apply("uc_reg_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS)),
+                f.apply("uc_reg_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS)),
+                f.apply("uc_mem_map_ptr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT,
+                        ADDRESS)),
+                f.apply("uc_mem_unmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG)),
+                f.apply("uc_mem_protect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT)),
+                f.apply("uc_mem_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG)),
+                f.apply("uc_emu_start", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                        JAVA_LONG)),
+                f.apply("uc_emu_stop", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+                // uc_hook_add and uc_ctl are variadic: the System V ABI needs AL set, which the
+                // linker does only when told where the variadic part begins.
+                linker.downcallHandle(hookAddSym, hookFd, Linker.Option.firstVariadicArg(7)),
+                linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+                linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG),
+                        Linker.Option.firstVariadicArg(2)));
+    }
+
+    /** {@code uc_version}: (major << 8) | minor of the loaded library. */
+    static int version() {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) lib().version().invokeExact(a.allocate(JAVA_INT), a.allocate(JAVA_INT));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code uc_open(UC_ARCH_X86, UC_MODE_64)}. */
+    static Unicorn openX86_64() {
+        Lib l = lib();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check("uc_open", (int) l.open().invokeExact(UcConst.UC_ARCH_X86, UcConst.UC_MODE_64, out));
+            return new Unicorn(out.get(ADDRESS, 0));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                int ignored = (int) lib().close().invokeExact(uc);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            } finally {
+                arena.close();
+            }
+        }
+    }
+
+    /** The arena upcall stubs for this engine's hooks live in (freed by {@link #close()}). */
+    Arena arena() {
+        return arena;
+    }
+
+    long regRead(int reg) {
+        try {
+            check("uc_reg_read", (int) lib.regRead().invokeExact(uc, reg, scratch));
+            return scratch.get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    void regWrite(int reg, long value) {
+        try {
+            scratch.set(JAVA_LONG, 0, value);
+            check("uc_reg_write", (int) lib.regWrite().invokeExact(uc, reg, scratch));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Maps {@code size} bytes of host memory at {@code host} to guest address {@code address}. */
+    void memMapPtr(long address, long size, int perms, MemorySegment host) {
+        try {
+            check("uc_mem_map_ptr", (int) lib.memMapPtr().invokeExact(uc, address, size, perms, host));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    void memUnmap(long address, long size) {
+        try {
+            check("uc_mem_unmap", (int) lib.memUnmap().invokeExact(uc, address, size));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    void memProtect(long address, long size, int perms) {
+        try {
+            check("uc_mem_protect", (int) lib.memProtect().invokeExact(uc, address, size, perms));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Reads guest memory through the engine's mappings; returns the uc_err (no exception). */
+    int memRead(long address, MemorySegment into) {
+        try {
+            return (int) lib.memRead().invokeExact(uc, address, into, into.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code uc_emu_start}; returns the uc_err, which callers interpret (no exception). */
+    int emuStart(long begin, long until, long timeoutMicros, long count) {
+        try {
+            return (int) lib.emuStart().invokeExact(uc, begin, until, timeoutMicros, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    void emuStop() {
+        try {
+            check("uc_emu_stop", (int) lib.emuStop().invokeExact(uc));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Drops every cached translation (after code was written other than by this engine). */
+    void flushTranslations() {
+        try {
+            check("uc_ctl(UC_CTL_TB_FLUSH)", (int) lib.ctl0().invokeExact(uc, UcConst.UC_CTL_TB_FLUSH_W));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Drops the cached translations of guest code in [begin, end). */
+    void removeTranslations(long begin, long end) {
+        try {
+            check("uc_ctl(UC_CTL_TB_REMOVE_CACHE)",
+                    (int) lib.ctl2().invokeExact(uc, UcConst.UC_CTL_TB_REMOVE_CACHE_W, begin, end));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code uc_hook_add} of {@code callback} (an upcall stub of the type's C signature) for
+     * every address; {@code insn} is the instruction id for UC_HOOK_INSN, else ignored.
+     */
+    void hookAdd(int type, MemorySegment callback, int insn) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment hh = a.allocate(JAVA_LONG);
+            check("uc_hook_add(" + type + ")", (int) lib.hookAdd().invokeExact(uc, hh, type, callback,
+                    MemorySegment.NULL, 1L, 0L, insn));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** An upcall stub calling {@code name} on {@code target} with the C signature {@code fd}. */
+    MemorySegment upcall(Object target, String name, FunctionDescriptor fd) {
+        try {
+            MethodType mt = fd.toMethodType();
+            MethodHandle mh = MethodHandles.lookup().findVirtual(target.getClass(), name, mt).bindTo(target);
+            return Linker.nativeLinker().upcallStub(mh, fd, arena);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** C signatures of the hook callbacks (unicorn.h / x86.h). */
+    static final FunctionDescriptor EVENTMEM = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG,
+            JAVA_INT, JAVA_LONG, ADDRESS);
+    static final FunctionDescriptor HOOKINTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
+    static final FunctionDescriptor INSN_INVALID = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS);
+    static final FunctionDescriptor INSN_CPUID = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+    static final FunctionDescriptor INSN_SYSCALL = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
+    static final FunctionDescriptor INSN_IN = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+    static final FunctionDescriptor INSN_OUT = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+            ADDRESS);
+
+    static String strerror(int code) {
+        try {
+            MemorySegment s = (MemorySegment) lib().strerror().invokeExact(code);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static void check(String call, int err) {
+        if (err != UcConst.UC_ERR_OK) {
+            throw new UnicornException(call, err, strerror(err));
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+}

@@ -1,0 +1,345 @@
+package org.jsgx.x86;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jsgx.cpu.Access;
+import org.jsgx.cpu.ArchFault;
+import org.jsgx.cpu.Enclu;
+import org.jsgx.cpu.LogicalProcessor;
+import org.jsgx.cpu.Registers;
+
+/**
+ * One Unicorn engine executing enclave code for one logical processor: the processor's
+ * pipeline between EENTER/ERESUME and the next exit.
+ *
+ * <p><b>Precise faults.</b> Unicorn 2.0.1 reports a memory fault with RIP at the start of the
+ * translated block and with the registers already changed by the block's earlier instructions
+ * (measured: three {@code inc rbx} then a faulting store stop with RIP = block start and
+ * RBX = 3). Emulation therefore always runs with an instruction count: Unicorn then inserts its
+ * counting hook before every instruction, which also stores RIP before every instruction, so a
+ * fault stops with RIP at the faulting instruction and the state just before it — exactly what
+ * AEX saves and ERESUME restarts from. The count doubles as the scheduling quantum of
+ * {@link EnclaveExecutionLock}. Cost: ~10x fewer instructions per second than uncounted
+ * emulation (see the module's report).
+ *
+ * <p><b>Hooks only record.</b> Each hook stores a {@link Stop} and stops emulation; the run
+ * loop maps pages, calls the cpu layer (ENCLU leaves, AEX) and restarts at the recorded RIP.
+ * Nothing is fixed inside a hook (Unicorn drops some accesses fixed in place), and no Java
+ * exception may leave a hook (it would kill the JVM), so hooks catch everything.
+ */
+final class X86Core implements AutoCloseable {
+    /** Instructions per turn while other threads of the enclave wait. */
+    static final long QUANTUM = 200_000;
+    /** An {@code until} address no instruction can have (non-canonical), the same every call. */
+    private static final long UNTIL = 0xDEAD_0000_0000_0000L;
+    private static final int[] GPR_IDS = {UcConst.UC_X86_REG_RAX, UcConst.UC_X86_REG_RCX, UcConst.UC_X86_REG_RDX,
+        UcConst.UC_X86_REG_RBX, UcConst.UC_X86_REG_RSP, UcConst.UC_X86_REG_RBP, UcConst.UC_X86_REG_RSI,
+        UcConst.UC_X86_REG_RDI, UcConst.UC_X86_REG_R8, UcConst.UC_X86_REG_R9, UcConst.UC_X86_REG_R10,
+        UcConst.UC_X86_REG_R11, UcConst.UC_X86_REG_R12, UcConst.UC_X86_REG_R13, UcConst.UC_X86_REG_R14,
+        UcConst.UC_X86_REG_R15};
+    static final int VECTOR_DB = 1, VECTOR_BP = 3, VECTOR_UD = 6;
+
+    private final LogicalProcessor lp;
+    private final Unicorn uc;
+    private final EnclaveMemoryMap map;
+    private final MemorySegment insn;
+    private final boolean rdtscTrapped;
+    private Stop stop;
+    /** Held while {@link #run} uses the engine; {@link #close} waits for it. */
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile boolean closing;
+    /** The previous fill, to refuse spinning on a fault a correct mapping did not cure. */
+    private Stop.Fill lastFill;
+    private Throwable hookFailure;
+    private long instructionsRetired;
+
+    X86Core(LogicalProcessor lp) {
+        this.lp = lp;
+        this.uc = Unicorn.openX86_64();
+        this.map = new EnclaveMemoryMap(uc);
+        this.insn = uc.arena().allocate(16);
+        uc.hookAdd(UcConst.UC_HOOK_MEM_INVALID, uc.upcall(this, "memInvalid", Unicorn.EVENTMEM), 0);
+        uc.hookAdd(UcConst.UC_HOOK_INTR, uc.upcall(this, "interrupt", Unicorn.HOOKINTR), 0);
+        uc.hookAdd(UcConst.UC_HOOK_INSN_INVALID, uc.upcall(this, "invalid", Unicorn.INSN_INVALID), 0);
+        // instructions that execute (or are no-ops) in Unicorn but #UD in enclave mode
+        uc.hookAdd(UcConst.UC_HOOK_INSN, uc.upcall(this, "cpuid", Unicorn.INSN_CPUID), UcConst.UC_X86_INS_CPUID);
+        MemorySegment sys = uc.upcall(this, "syscall", Unicorn.INSN_SYSCALL);
+        uc.hookAdd(UcConst.UC_HOOK_INSN, sys, UcConst.UC_X86_INS_SYSCALL);
+        uc.hookAdd(UcConst.UC_HOOK_INSN, sys, UcConst.UC_X86_INS_SYSENTER);
+        uc.hookAdd(UcConst.UC_HOOK_INSN, uc.upcall(this, "in", Unicorn.INSN_IN), UcConst.UC_X86_INS_IN);
+        uc.hookAdd(UcConst.UC_HOOK_INSN, uc.upcall(this, "out", Unicorn.INSN_OUT), UcConst.UC_X86_INS_OUT);
+        boolean trapped = false;
+        if (!lp.platform().capabilities().rdtscInEnclave()) {
+            try {
+                uc.hookAdd(UcConst.UC_HOOK_INSN, sys, UcConst.UC_X86_INS_RDTSC);
+                trapped = true;
+            } catch (UnicornException e) {
+                // Unicorn 2.0.1 cannot hook RDTSC: it then executes (see report)
+            }
+        }
+        this.rdtscTrapped = trapped;
+    }
+
+    /** Whether RDTSC #UDs as on an SGX1-only part (needs a Unicorn that can hook it). */
+    boolean rdtscTrapped() {
+        return rdtscTrapped;
+    }
+
+    long instructionsRetired() {
+        return instructionsRetired;
+    }
+
+    EnclaveMemoryMap memoryMap() {
+        return map;
+    }
+
+    /**
+     * Stops a run in progress (from any thread: {@code uc_emu_stop} is safe there), waits for it
+     * to return, then frees the engine; closing under a running {@code uc_emu_start} crashes
+     * the process.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        while (!running.tryLock()) {
+            uc.emuStop();
+            Thread.onSpinWait();
+        }
+        try {
+            uc.close();
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** Runs until the processor leaves enclave mode (EEXIT or AEX). */
+    void run() {
+        if (!lp.enclaveMode()) {
+            throw new IllegalStateException("processor " + lp.id() + " is not in enclave mode");
+        }
+        Registers r = lp.regs();
+        ReentrantLock turn = EnclaveExecutionLock.of(lp.activeSecs());
+        Runnable exit = null;
+        running.lock();
+        turn.lock();
+        try {
+            if (closing) {
+                throw new IllegalStateException("x86 engine closed");
+            }
+            if (map.resync(lp)) {
+                uc.flushTranslations();
+            }
+            writeRegs(r);
+            lastFill = null;
+            while (exit == null) {
+                stop = null;
+                hookFailure = null;
+                int err = uc.emuStart(r.rip, UNTIL, 0, QUANTUM);
+                if (!(stop instanceof Stop.Fill)) {
+                    lastFill = null;
+                }
+                readRegs(r);
+                if (hookFailure != null) {
+                    throw new IllegalStateException("x86 engine hook failed at RIP 0x" + Long.toHexString(r.rip),
+                            hookFailure);
+                }
+                Stop s = stop;
+                if (closing) {
+                    throw new IllegalStateException("x86 engine closed while processor " + lp.id() + " ran");
+                }
+                if (s == null) {
+                    if (err != UcConst.UC_ERR_OK) {
+                        throw new UnicornException(String.format("uc_emu_start at RIP 0x%x", r.rip), err,
+                                Unicorn.strerror(err));
+                    }
+                    instructionsRetired += QUANTUM;
+                    if (turn.hasQueuedThreads()) {
+                        turn.unlock();
+                        turn.lock();
+                    }
+                    continue;
+                }
+                exit = handle(s, r);
+            }
+        } finally {
+            turn.unlock();
+            running.unlock();
+        }
+        // leave the enclave outside the turn: the fault sink may take its time
+        exit.run();
+    }
+
+    /** Acts on one stop; returns the exit to perform, or null to keep running. */
+    private Runnable handle(Stop s, Registers r) {
+        switch (s) {
+            case Stop.Fill f -> {
+                r.rip = f.rip();
+                if (f.equals(lastFill)) {
+                    throw new IllegalStateException(String.format(
+                            "Unicorn faults again on %s at 0x%x (RIP 0x%x) after the page was mapped as the model allows",
+                            f.access(), f.address(), f.rip()));
+                }
+                ArchFault fault = map.fill(lp, f.address(), f.access());
+                if (fault != null) {
+                    lastFill = null;
+                    return () -> lp.aex(fault, f.rip());
+                }
+                lastFill = f;
+                uc.regWrite(UcConst.UC_X86_REG_RIP, f.rip());
+                return null;
+            }
+            case Stop.Fault f -> {
+                r.rip = f.rip();
+                return () -> lp.aex(f.fault(), f.rip());
+            }
+            case Stop.Event e -> {
+                r.rip = e.rip();
+                return () -> lp.aex(e.vector(), 0, 0, e.resumeRip());
+            }
+            case Stop.Invalid i -> {
+                r.rip = i.rip();
+                if (!isEnclu(i.rip())) {
+                    return () -> lp.aex(VECTOR_UD, 0, 0, i.rip());
+                }
+                return enclu(r, i.rip());
+            }
+        }
+    }
+
+    /** ENCLU executed by enclave code: the leaf runs in the cpu layer on the synced registers. */
+    private Runnable enclu(Registers r, long rip) {
+        int leaf = (int) r.rax;
+        long rcx = r.rcx;
+        try {
+            lp.enclu().execute();
+        } catch (ArchFault f) {
+            return () -> lp.aex(f, rip);
+        }
+        if (!lp.enclaveMode()) {
+            return () -> { }; // EEXIT: RIP, RCX and the outside FS/GS are already in lp.regs()
+        }
+        r.rip = rip + 3;
+        if (leaf == Enclu.EACCEPTCOPY) {
+            // the leaf wrote the page from Java: drop code translated from its old contents
+            uc.removeTranslations(rcx & -EnclaveMemoryMap.PAGE, (rcx & -EnclaveMemoryMap.PAGE) + 4096);
+        }
+        writeRegs(r);
+        return null;
+    }
+
+    private boolean isEnclu(long rip) {
+        MemorySegment b = insn.asSlice(0, 3);
+        return uc.memRead(rip, b) == UcConst.UC_ERR_OK && (b.get(JAVA_BYTE, 0) & 0xFF) == 0x0F
+                && (b.get(JAVA_BYTE, 1) & 0xFF) == 0x01 && (b.get(JAVA_BYTE, 2) & 0xFF) == 0xD7;
+    }
+
+    private int byteAt(long rip) {
+        MemorySegment b = insn.asSlice(0, 1);
+        return uc.memRead(rip, b) == UcConst.UC_ERR_OK ? b.get(JAVA_BYTE, 0) & 0xFF : -1;
+    }
+
+    private void writeRegs(Registers r) {
+        long[] g = r.gprs();
+        for (int i = 0; i < GPR_IDS.length; i++) {
+            uc.regWrite(GPR_IDS[i], g[i]);
+        }
+        uc.regWrite(UcConst.UC_X86_REG_RFLAGS, r.rflags);
+        uc.regWrite(UcConst.UC_X86_REG_FS_BASE, r.fsBase);
+        uc.regWrite(UcConst.UC_X86_REG_GS_BASE, r.gsBase);
+        uc.regWrite(UcConst.UC_X86_REG_RIP, r.rip);
+    }
+
+    private void readRegs(Registers r) {
+        long[] g = new long[GPR_IDS.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = uc.regRead(GPR_IDS[i]);
+        }
+        r.gprs(g);
+        r.rflags = uc.regRead(UcConst.UC_X86_REG_RFLAGS);
+        r.fsBase = uc.regRead(UcConst.UC_X86_REG_FS_BASE);
+        r.gsBase = uc.regRead(UcConst.UC_X86_REG_GS_BASE);
+        r.rip = uc.regRead(UcConst.UC_X86_REG_RIP);
+    }
+
+    private long rip() {
+        return uc.regRead(UcConst.UC_X86_REG_RIP);
+    }
+
+    // ---- hooks (upcalls from Unicorn): record a stop, never throw ----
+
+    boolean memInvalid(MemorySegment engine, int type, long address, int size, long value, MemorySegment user) {
+        try {
+            Access access = switch (type) {
+                case UcConst.UC_MEM_WRITE_UNMAPPED, UcConst.UC_MEM_WRITE_PROT -> Access.WRITE;
+                case UcConst.UC_MEM_FETCH_UNMAPPED, UcConst.UC_MEM_FETCH_PROT -> Access.EXECUTE;
+                default -> Access.READ;
+            };
+            stop = new Stop.Fill(address, access, rip());
+        } catch (Throwable t) {
+            hookFailure = t;
+        }
+        return false;
+    }
+
+    /**
+     * Unicorn reports software interrupts (INT n, INT3, INT1) with RIP already past the
+     * instruction and exceptions (#DE, #GP, ...) with RIP at the faulting instruction; the
+     * bytes before RIP tell the two apart.
+     */
+    void interrupt(MemorySegment engine, int intno, MemorySegment user) {
+        try {
+            long rip = rip();
+            if (byteAt(rip - 2) == 0xCD && byteAt(rip - 1) == intno) {
+                stop = new Stop.Event(VECTOR_UD, rip - 2, rip - 2); // INT n: #UD in enclave mode
+            } else if (intno == VECTOR_BP && byteAt(rip - 1) == 0xCC) {
+                stop = new Stop.Event(VECTOR_BP, rip - 1, rip); // INT3: a trap, resumes after it
+            } else if (intno == VECTOR_DB && byteAt(rip - 1) == 0xF1) {
+                stop = new Stop.Event(VECTOR_DB, rip - 1, rip); // INT1 (ICEBP): a trap
+            } else {
+                stop = new Stop.Event(intno, rip, rip); // a fault raised by the instruction at RIP
+            }
+            uc.emuStop();
+        } catch (Throwable t) {
+            hookFailure = t;
+        }
+    }
+
+    boolean invalid(MemorySegment engine, MemorySegment user) {
+        try {
+            stop = new Stop.Invalid(rip());
+        } catch (Throwable t) {
+            hookFailure = t;
+        }
+        return false;
+    }
+
+    /** An instruction that is #UD in enclave mode: record it and stop before it has effect. */
+    private void undefined() {
+        try {
+            stop = new Stop.Event(VECTOR_UD, rip(), rip());
+            uc.emuStop();
+        } catch (Throwable t) {
+            hookFailure = t;
+        }
+    }
+
+    int cpuid(MemorySegment engine, MemorySegment user) {
+        undefined();
+        return 1; // skip the instruction: its registers stay as they were
+    }
+
+    void syscall(MemorySegment engine, MemorySegment user) {
+        undefined();
+    }
+
+    int in(MemorySegment engine, int port, int size, MemorySegment user) {
+        undefined();
+        return 0;
+    }
+
+    void out(MemorySegment engine, int port, int size, int value, MemorySegment user) {
+        undefined();
+    }
+}
