@@ -34,6 +34,12 @@ public final class SecsState {
         this.measurement = measurement;
     }
 
+    /** The running MRENCLAVE as it would finalise now (null after EINIT): a read-only view for tests. */
+    public byte[] measurementSoFar() {
+        Measurement m = measurement;
+        return m == null ? null : m.peekFinal();
+    }
+
     public long eid() {
         return eid;
     }

@@ -425,7 +425,7 @@ public final class Mm implements AddressSpace {
     }
 
     /** Anonymous memory: a zeroed frame on first touch, shared across fork for MAP_SHARED. */
-    private final class AnonymousVmOps implements VmOperations {
+    private static final class AnonymousVmOps implements VmOperations {
         private final boolean shared;
 
         AnonymousVmOps(boolean shared) {
@@ -434,8 +434,8 @@ public final class Mm implements AddressSpace {
 
         @Override
         public VmFault fault(Vma vma, long address, int pfec) {
-            long pa = kernel.ram().alloc();
-            ptes.put(address >>> 12, new Pte(pa, vma.flags, false));
+            long pa = vma.mm.kernel.ram().alloc();
+            vma.mm.ptes.put(address >>> 12, new Pte(pa, vma.flags, false));
             return VmFault.NOPAGE;
         }
 
