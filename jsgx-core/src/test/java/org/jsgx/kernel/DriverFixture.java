@@ -155,10 +155,14 @@ final class DriverFixture {
         assertThat(init(sigstruct())).as(String.valueOf(task.lastError())).isZero();
     }
 
-    /** Maps the whole ELRANGE RW (the TCS is RW too) with the enclave fd. */
+    /** Maps ELRANGE with the enclave fd: RW everywhere but the R-X code page at 0x3000. */
     void mapRw() {
-        assertThat(task.mmap(base, size, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED | Mman.MAP_FIXED, fd, 0))
-                .isEqualTo(base);
+        int shared = Mman.MAP_SHARED | Mman.MAP_FIXED;
+        int rw = Mman.PROT_READ | Mman.PROT_WRITE;
+        assertThat(task.mmap(base, 0x3000, rw, shared, fd, 0)).isEqualTo(base);
+        assertThat(task.mmap(base + 0x3000, 0x1000, Mman.PROT_READ | Mman.PROT_EXEC, shared, fd, 0))
+                .isEqualTo(base + 0x3000);
+        assertThat(task.mmap(base + 0x4000, size - 0x4000, rw, shared, fd, 0)).isEqualTo(base + 0x4000);
     }
 
     /** Everything a refused call must leave alone: EPCM, page tables, VMAs, measurement, driver state. */
