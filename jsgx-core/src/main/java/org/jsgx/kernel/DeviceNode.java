@@ -72,7 +72,7 @@ public final class DeviceNode {
         }
         int bits = cred.uid() == uid ? mode >> 6 : cred.inGroup(gid) ? mode >> 3 : mode;
         boolean ok = (!read || (bits & 4) != 0) && (!write || (bits & 2) != 0);
-        ErrnoException.check(!ok, Errno.EACCES, String.format("open %s: mode %04o denies uid %d", path, mode,
-                cred.uid()));
+        ErrnoException.check(!ok, Errno.EACCES, "open %s: mode %04o denies uid %d", path, mode,
+                cred.uid());
     }
 }

@@ -22,4 +22,11 @@ public final class ErrnoException extends RuntimeException {
             throw new ErrnoException(errno, message);
         }
     }
+
+    /** As {@link #check(boolean, Errno, String)}, formatting the message only when it is thrown. */
+    static void check(boolean cond, Errno errno, String format, Object... args) {
+        if (cond) {
+            throw new ErrnoException(errno, String.format(format, args));
+        }
+    }
 }

@@ -219,7 +219,7 @@ public final class Mm implements AddressSpace {
         List<Vma> affected = range(start, end);
         for (Vma v : affected) {
             ErrnoException.check(v.start > covered, Errno.ENOMEM,
-                    String.format("mprotect: 0x%x is not mapped", covered));
+                    "mprotect: 0x%x is not mapped", covered);
             covered = v.end;
             long newFlags = (v.flags & ~Mman.VM_ACCESS_FLAGS) | newBits;
             ErrnoException.check((newBits & ~(v.flags >>> 4)) != 0, Errno.EACCES,
@@ -228,7 +228,7 @@ public final class Mm implements AddressSpace {
                 v.ops.mprotect(v, Math.max(start, v.start), Math.min(end, v.end), newFlags);
             }
         }
-        ErrnoException.check(covered < end, Errno.ENOMEM, String.format("mprotect: 0x%x is not mapped", covered));
+        ErrnoException.check(covered < end, Errno.ENOMEM, "mprotect: 0x%x is not mapped", covered);
         split(start);
         split(end);
         for (Vma v : range(start, end)) {
@@ -254,7 +254,7 @@ public final class Mm implements AddressSpace {
         ErrnoException.check(newLen == 0, Errno.EINVAL, "mremap: new length 0");
         Vma v = findVma(oldAddr);
         ErrnoException.check(v == null || oldAddr + oldLen > v.end, Errno.EFAULT,
-                String.format("mremap: [0x%x, +0x%x) is not one mapping", oldAddr, oldLen));
+                "mremap: [0x%x, +0x%x) is not one mapping", oldAddr, oldLen);
         if (newLen <= oldLen) {
             if (newLen < oldLen) {
                 munmapLocked(oldAddr + newLen, oldLen - newLen);
@@ -470,7 +470,7 @@ public final class Mm implements AddressSpace {
             int n = (int) Math.min(len - done, 4096 - (a & 0xFFF));
             long pa = userPa(a, Access.READ);
             ErrnoException.check(kernel.platform().epc().contains(pa), Errno.EFAULT,
-                    String.format("user address 0x%x maps enclave memory", a));
+                    "user address 0x%x maps enclave memory", a);
             MemorySegment.copy(kernel.ram().frame(pa), ValueLayout.JAVA_BYTE, pa & 0xFFF, out, done, n);
             done += n;
         }
@@ -485,7 +485,7 @@ public final class Mm implements AddressSpace {
             int n = (int) Math.min(data.length - done, 4096 - (a & 0xFFF));
             long pa = userPa(a, Access.WRITE);
             ErrnoException.check(kernel.platform().epc().contains(pa), Errno.EFAULT,
-                    String.format("user address 0x%x maps enclave memory", a));
+                    "user address 0x%x maps enclave memory", a);
             MemorySegment.copy(data, done, kernel.ram().frame(pa), ValueLayout.JAVA_BYTE, pa & 0xFFF, n);
             done += n;
         }
@@ -497,7 +497,7 @@ public final class Mm implements AddressSpace {
      */
     long getUserPage(Vma vma, long la) {
         ErrnoException.check((vma.flags & (Mman.VM_IO | Mman.VM_PFNMAP)) != 0, Errno.EFAULT,
-                String.format("source 0x%x is in a VM_IO|VM_PFNMAP mapping", la));
+                "source 0x%x is in a VM_IO|VM_PFNMAP mapping", la);
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
                 return translate(la, Access.READ, true);

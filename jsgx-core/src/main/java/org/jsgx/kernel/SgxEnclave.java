@@ -138,7 +138,7 @@ public final class SgxEnclave {
     /** sgx_encl_load_page: the resident page at {@code addr}, ELDU'd if evicted; no VMA check. */
     SgxEnclPage loadPage(long addr, Task task) {
         SgxEnclPage entry = pageArray.get(addr >>> 12);
-        ErrnoException.check(entry == null, Errno.EFAULT, String.format("no enclave page at 0x%x", addr));
+        ErrnoException.check(entry == null, Errno.EFAULT, "no enclave page at 0x%x", addr);
         return loadEntry(entry, task);
     }
 
@@ -146,10 +146,10 @@ public final class SgxEnclave {
     SgxEnclPage loadPageInVma(long addr, long vmFlags, Task task) {
         long vmProtBits = vmFlags & Mman.VM_ACCESS_FLAGS;
         SgxEnclPage entry = pageArray.get(addr >>> 12);
-        ErrnoException.check(entry == null, Errno.EFAULT, String.format("no enclave page at 0x%x", addr));
+        ErrnoException.check(entry == null, Errno.EFAULT, "no enclave page at 0x%x", addr);
         ErrnoException.check((entry.vmMaxProtBits & vmProtBits) != vmProtBits, Errno.EFAULT,
-                String.format("VMA rights %s exceed the page's maximum %s at 0x%x", Mman.protString(vmProtBits),
-                        Mman.protString(entry.vmMaxProtBits), addr));
+                "VMA rights %s exceed the page's maximum %s at 0x%x", Mman.protString(vmProtBits),
+                        Mman.protString(entry.vmMaxProtBits), addr);
         return loadEntry(entry, task);
     }
 
@@ -193,7 +193,7 @@ public final class SgxEnclave {
         SgxBacking.Backing b = backing.get(index);
         SgxVaPage va = page.vaPage;
         ErrnoException.check(va == null, Errno.EFAULT,
-                String.format("0x%x: its contents were lost when EWB failed", page.address));
+                "0x%x: its contents were lost when EWB failed", page.address);
         int ret = drv.encls.eldu(task.cpu(), isSecs ? 0 : page.address, b.contents(), b.pcmd(),
                 isSecs ? 0 : secs.epcPage.pa, epc.pa, va.epcPage.pa + page.vaOffset);
         if (ret != 0) {
@@ -269,7 +269,7 @@ public final class SgxEnclave {
         long vmProtBits = vmFlags & Mman.VM_ACCESS_FLAGS;
         ErrnoException.check(initialized && (Long.compareUnsigned(start, base) < 0
                         || Long.compareUnsigned(end, base + size) > 0), Errno.EACCES,
-                String.format("[0x%x, 0x%x) is not inside ELRANGE [0x%x, 0x%x)", start, end, base, base + size));
+                "[0x%x, 0x%x) is not inside ELRANGE [0x%x, 0x%x)", start, end, base, base + size);
         ErrnoException.check((task.personality() & Mman.READ_IMPLIES_EXEC) != 0, Errno.EACCES,
                 "READ_IMPLIES_EXEC tasks may not map enclaves");
         lock.lock();

@@ -61,14 +61,14 @@ public final class SgxIoctl {
     /** sgx_validate_offset_length: page-aligned, non-empty, no overflow, inside [0, size). */
     static void validateOffsetLength(SgxEnclave encl, long offset, long length, String what) {
         ErrnoException.check((offset & (PAGE - 1)) != 0, Errno.EINVAL,
-                String.format("%s: offset 0x%x is not page aligned", what, offset));
+                "%s: offset 0x%x is not page aligned", what, offset);
         ErrnoException.check(length == 0 || (length & (PAGE - 1)) != 0, Errno.EINVAL,
-                String.format("%s: length 0x%x is not a non-zero multiple of 4096", what, length));
+                "%s: length 0x%x is not a non-zero multiple of 4096", what, length);
         ErrnoException.check(Long.compareUnsigned(offset + length, offset) < 0, Errno.EINVAL,
-                String.format("%s: offset 0x%x + length 0x%x overflows", what, offset, length));
+                "%s: offset 0x%x + length 0x%x overflows", what, offset, length);
         ErrnoException.check(Long.compareUnsigned(offset + length - PAGE, encl.size) >= 0, Errno.EINVAL,
-                String.format("%s: [0x%x, 0x%x) is not inside the enclave's 0x%x bytes", what, offset,
-                        offset + length, encl.size));
+                "%s: [0x%x, 0x%x) is not inside the enclave's 0x%x bytes", what, offset,
+                        offset + length, encl.size);
     }
 
     // ---- SGX_IOC_ENCLAVE_CREATE ----
@@ -80,7 +80,7 @@ public final class SgxIoctl {
         Secs secs = new Secs(java.lang.foreign.MemorySegment.ofArray(secsImage));
         // checked in software so that size arithmetic cannot overflow; the rest is ECREATE's job
         ErrnoException.check(Long.bitCount(secs.size()) != 1, Errno.EINVAL,
-                String.format("ENCLAVE_CREATE: SECS.SIZE 0x%x is not a power of two", secs.size()));
+                "ENCLAVE_CREATE: SECS.SIZE 0x%x is not a power of two", secs.size());
         SgxDriver drv = encl.drv;
         SgxVaPage va = encl.grow(true, task);
         SgxEpcPage secsEpc;
@@ -128,14 +128,14 @@ public final class SgxIoctl {
         long perm = flags & SECINFO_PERMISSION_MASK;
         long pt = flags & SECINFO_PAGE_TYPE_MASK;
         ErrnoException.check(pt != PageType.PT_REG.value() << 8 && pt != PageType.PT_TCS.value() << 8, Errno.EINVAL,
-                String.format("ADD_PAGES: SECINFO page type 0x%x is neither REG nor TCS", pt >>> 8));
+                "ADD_PAGES: SECINFO page type 0x%x is neither REG nor TCS", pt >>> 8);
         ErrnoException.check((perm & SecInfo.W) != 0 && (perm & SecInfo.R) == 0, Errno.EINVAL,
                 "ADD_PAGES: SECINFO has W without R");
         // the CPU would silently drop a TCS's permissions and the measurement would not match
         ErrnoException.check(pt == PageType.PT_TCS.value() << 8 && perm != 0, Errno.EINVAL,
                 "ADD_PAGES: a TCS page's SECINFO must have no permission bits");
         ErrnoException.check((flags & SECINFO_RESERVED_MASK) != 0, Errno.EINVAL,
-                String.format("ADD_PAGES: SECINFO flags 0x%x set reserved bits", flags));
+                "ADD_PAGES: SECINFO flags 0x%x set reserved bits", flags);
         ErrnoException.check(!si.reservedBytesZero(), Errno.EINVAL, "ADD_PAGES: SECINFO reserved bytes not zero");
     }
 
@@ -144,7 +144,7 @@ public final class SgxIoctl {
                 "ADD_PAGES: the enclave must be created and not yet initialized");
         SgxEnclaveAddPages a = new SgxEnclaveAddPages(task.mm().copyFromUser(arg, SgxEnclaveAddPages.SIZE));
         ErrnoException.check((a.src() & (PAGE - 1)) != 0, Errno.EINVAL,
-                String.format("ADD_PAGES: src 0x%x is not page aligned", a.src()));
+                "ADD_PAGES: src 0x%x is not page aligned", a.src());
         validateOffsetLength(encl, a.offset(), a.length(), "ADD_PAGES");
         byte[] secinfo = task.mm().copyFromUser(a.secinfo(), SecInfo.SIZE);
         validateSecinfo(secinfo);
@@ -211,7 +211,7 @@ public final class SgxIoctl {
                 if ((flags & SGX_PAGE_MEASURE) != 0) {
                     int ret = drv.encls.eextendPage(task.cpu(), encl.secs.epcPage.pa, epc.pa);
                     ErrnoException.check(ret != 0, Errno.EIO,
-                            String.format("ADD_PAGES at offset 0x%x: EEXTEND failed (0x%x)", offset, ret));
+                            "ADD_PAGES at offset 0x%x: EEXTEND failed (0x%x)", offset, ret);
                 }
             } catch (ErrnoException e) {
                 encl.pageArray.remove(addr >>> 12);
@@ -233,14 +233,14 @@ public final class SgxIoctl {
                              long offset) {
         Mm mm = task.mm();
         Vma vma = mm.findVmaFrom(src);
-        ErrnoException.check(vma == null, Errno.EFAULT, String.format("ADD_PAGES: src 0x%x is not mapped", src));
+        ErrnoException.check(vma == null, Errno.EFAULT, "ADD_PAGES: src 0x%x is not mapped", src);
         ErrnoException.check((vma.flags & Mman.VM_MAYEXEC) == 0, Errno.EACCES,
-                String.format("ADD_PAGES: src 0x%x is in a mapping that may never be executable (noexec)", src));
-        ErrnoException.check(!vma.contains(src), Errno.EFAULT, String.format("ADD_PAGES: src 0x%x is not mapped", src));
+                "ADD_PAGES: src 0x%x is in a mapping that may never be executable (noexec)", src);
+        ErrnoException.check(!vma.contains(src), Errno.EFAULT, "ADD_PAGES: src 0x%x is not mapped", src);
         long srcPa = mm.getUserPage(vma, src);
         int ret = encl.drv.encls.eadd(task.cpu(), srcPa, secinfo, page.address, encl.secs.epcPage.pa, epc.pa);
         ErrnoException.check(ret != 0, Errno.EIO,
-                String.format("ADD_PAGES at offset 0x%x: EADD faulted (vector %d)", offset, SgxEncls.trapnr(ret)));
+                "ADD_PAGES at offset 0x%x: EADD faulted (vector %d)", offset, SgxEncls.trapnr(ret));
     }
 
     // ---- SGX_IOC_ENCLAVE_INIT ----
@@ -252,11 +252,11 @@ public final class SgxIoctl {
         byte[] sig = task.mm().copyFromUser(a.sigstruct(), SigStruct.SIZE);
         SigStruct s = SigStruct.of(sig);
         ErrnoException.check(s.vendor() != 0 && s.vendor() != SigStruct.VENDOR_INTEL, Errno.EINVAL,
-                String.format("ENCLAVE_INIT: SIGSTRUCT vendor 0x%04x is neither 0 nor 0x8086", s.vendor()));
+                "ENCLAVE_INIT: SIGSTRUCT vendor 0x%04x is neither 0 nor 0x8086", s.vendor());
         SgxDriver drv = encl.drv;
-        ErrnoException.check((encl.attributes & ~encl.attributesMask) != 0, Errno.EACCES, String.format(
+        ErrnoException.check((encl.attributes & ~encl.attributesMask) != 0, Errno.EACCES, 
                 "ENCLAVE_INIT: attributes 0x%x are not allowed (allowed mask 0x%x; PROVISIONKEY needs the PROVISION ioctl)",
-                encl.attributes, encl.attributesMask));
+                encl.attributes, encl.attributesMask);
         ErrnoException.check((s.attributes().flags() & s.attributeMask().flags() & drv.attributesReservedMask) != 0,
                 Errno.EINVAL, "ENCLAVE_INIT: SIGSTRUCT attributes set reserved bits under the mask");
         ErrnoException.check((Integer.toUnsignedLong(s.miscSelect()) & Integer.toUnsignedLong(s.miscMask())
@@ -361,7 +361,7 @@ public final class SgxIoctl {
             try {
                 SgxEnclPage entry = load(encl, task, addr, what);
                 ErrnoException.check(entry.type != PageType.PT_REG, Errno.EINVAL,
-                        String.format("%s: page 0x%x is %s, only REG pages can be restricted", what, addr, entry.type));
+                        "%s: page 0x%x is %s, only REG pages can be restricted", what, addr, entry.type);
                 int ret = drv.encls.emodpr(task.cpu(), a.permissions() & SECINFO_PERMISSION_MASK, entry.epcPage.pa);
                 if (SgxEncls.faulted(ret)) {
                     throw new ErrnoException(Errno.EFAULT, String.format("%s: EMODPR of 0x%x faulted", what, addr));
@@ -412,12 +412,12 @@ public final class SgxIoctl {
                 SgxEnclPage entry = load(encl, task, addr, what);
                 PageType from = entry.type;
                 ErrnoException.check(!(from == PageType.PT_REG || from == PageType.PT_TCS && target == PageType.PT_TRIM),
-                        Errno.EINVAL, String.format("%s: page 0x%x cannot change from %s to %s", what, addr, from, target));
+                        Errno.EINVAL, "%s: page 0x%x cannot change from %s to %s", what, addr, from, target);
                 long maxProtRestore = entry.vmMaxProtBits;
                 if (from == PageType.PT_REG && target == PageType.PT_TCS) {
                     ErrnoException.check((entry.vmMaxProtBits & (Mman.VM_READ | Mman.VM_WRITE))
                             != (Mman.VM_READ | Mman.VM_WRITE), Errno.EPERM,
-                            String.format("%s: page 0x%x may not be mapped RW, so it cannot become a TCS", what, addr));
+                            "%s: page 0x%x may not be mapped RW, so it cannot become a TCS", what, addr);
                     entry.vmMaxProtBits = Mman.VM_READ | Mman.VM_WRITE;
                     try {
                         drv.reclaimer.unmarkReclaimable(entry.epcPage);
@@ -477,11 +477,11 @@ public final class SgxIoctl {
             try {
                 SgxEnclPage entry = load(encl, task, addr, what);
                 ErrnoException.check(entry.type != PageType.PT_TRIM, Errno.EPERM,
-                        String.format("%s: page 0x%x is %s, not TRIM", what, addr, entry.type));
+                        "%s: page 0x%x is %s, not TRIM", what, addr, entry.type);
                 // an accepted TRIM page makes EMODPR fault; an unaccepted one returns NOT_MODIFIABLE
                 int ret = drv.encls.emodpr(task.cpu(), SecInfo.RWX, entry.epcPage.pa);
                 ErrnoException.check(!SgxEncls.faulted(ret) || SgxEncls.trapnr(ret) != SgxEncls.X86_TRAP_PF,
-                        Errno.EPERM, String.format("%s: the enclave has not EACCEPTed the trim of 0x%x", what, addr));
+                        Errno.EPERM, "%s: the enclave has not EACCEPTed the trim of 0x%x", what, addr);
                 try {
                     drv.reclaimer.unmarkReclaimable(entry.epcPage);
                 } catch (ErrnoException e) {

@@ -1,6 +1,5 @@
 package org.jsgx.kernel;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.jsgx.cpu.SgxStatus;
@@ -18,7 +17,8 @@ public final class SgxReclaimer {
     static final int NR_TO_SCAN = 16;
 
     private final SgxDriver drv;
-    private final ArrayDeque<SgxEpcPage> lru = new ArrayDeque<>();
+    /** sgx_active_page_list: insertion-ordered, O(1) removal of any page (list_del). */
+    private final java.util.LinkedHashSet<SgxEpcPage> lru = new java.util.LinkedHashSet<>();
     private volatile boolean wakeRequested;
     private long pagesWritten;
     private long pagesLost;
@@ -110,7 +110,7 @@ public final class SgxReclaimer {
         List<SgxEpcPage> chunk = new ArrayList<>();
         synchronized (lru) {
             while (chunk.size() < NR_TO_SCAN && !lru.isEmpty()) {
-                SgxEpcPage p = lru.pollFirst();
+                SgxEpcPage p = lru.removeFirst();
                 p.onLru = false;
                 SgxEnclPage owner = p.owner;
                 if (owner == null || owner.encl.released) {
