@@ -16,7 +16,7 @@ class BenchCommandTest {
         CliRun r = CliRun.of("bench", "nosuch", "--json");
         assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err().lines()).containsExactly("jsgx: unknown benchmark 'nosuch' (known: measure)");
+        assertThat(r.err().lines()).containsExactly("jsgx: unknown benchmark 'nosuch' (known: measure, paging, build)");
     }
 
     @Test
@@ -65,5 +65,18 @@ class BenchCommandTest {
         BenchDefinition.Evaluator e = BenchRegistry.get("measure").evaluator();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> e.evaluate(Map.of("sha256", 1.0)))
                 .hasMessageContaining("measure");
+    }
+
+    @Test
+    void buildIsATimeRatioWhereLowerIsBetter() {
+        BenchDefinition d = BenchRegistry.get("build");
+        BenchDefinition.Figures f = d.evaluator().evaluate(java.util.Map.of("build", 5.0, "measure", 10.0));
+        assertThat(f.value()).isEqualTo(200.0);
+        assertThat(f.baseline()).isEqualTo(100.0);
+        assertThat(f.ratio()).isEqualTo(2.0);
+        assertThat(d.lowerIsBetter()).isTrue();
+        assertThat(d.met(2.0)).isFalse();
+        assertThat(d.met(1.2)).isTrue();
+        assertThat(BenchRegistry.get("measure").met(1.2)).isTrue();
     }
 }
