@@ -78,6 +78,8 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("baseline", round(f.baseline(), 1))
                     .put("ratio", round(f.ratio(), 3))
                     .put("target", def.target())
+                    .put("better", def.lowerIsBetter() ? "lower" : "higher")
+                    .put("met", def.met(f.ratio()))
                     .put("bench", def.name());
             f.details().forEach((k, v) -> j.put(k, round(v, 3)));
             j.put("quick", quick)
@@ -90,8 +92,8 @@ public final class BenchCommand implements Callable<Integer> {
             f.details().forEach((k, v) -> out.printf("  %-20s %14.3f%n", k, v));
             out.printf("  %-20s %14.1f %s%n", def.metric(), f.value(), def.unit());
             out.printf("  %-20s %14.1f %s%n", "baseline", f.baseline(), def.unit());
-            out.printf("  %-20s %14.3f (target %.2f: %s)%n", "ratio", f.ratio(), def.target(),
-                    f.ratio() >= def.target() ? "met" : "NOT met");
+            out.printf("  %-20s %14.3f (target %s %.2f: %s)%n", "ratio", f.ratio(), def.lowerIsBetter() ? "<=" : ">=",
+                    def.target(), def.met(f.ratio()) ? "met" : "NOT met");
         }
         return Main.EXIT_OK;
     }

@@ -13,9 +13,22 @@ import java.util.Map;
  * @param unit        unit of value and baseline
  * @param target      the ratio value/baseline aimed for
  * @param evaluator   turns the scores into value, baseline and details
+ * @param lowerIsBetter true when the value is a cost (time): the target is met at ratio &le; target;
+ *                    otherwise (a rate) at ratio &ge; target
  */
 public record BenchDefinition(String name, String description, String include, String metric, String unit,
-        double target, Evaluator evaluator) {
+        double target, Evaluator evaluator, boolean lowerIsBetter) {
+
+    /** A benchmark whose value is a rate (higher is better). */
+    public BenchDefinition(String name, String description, String include, String metric, String unit,
+            double target, Evaluator evaluator) {
+        this(name, description, include, metric, unit, target, evaluator, false);
+    }
+
+    /** Whether {@code ratio} meets the target in this benchmark's direction. */
+    public boolean met(double ratio) {
+        return lowerIsBetter ? ratio <= target : ratio >= target;
+    }
 
     /** Computes the figure from JMH primary scores in operations per second. */
     @FunctionalInterface

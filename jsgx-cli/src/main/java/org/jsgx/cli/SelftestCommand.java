@@ -10,7 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** `jsgx selftest`: the bundled sample enclave through the whole model; ends "N passed, M failed". */
 @Command(name = "selftest", mixinStandardHelpOptions = true,
-        description = "Build, sign, launch, enter and attest the bundled sample enclave in the model.")
+        description = {"Build, sign, launch, enter and attest the bundled sample enclave in the model, then run the",
+                "Linux kernel's SGX selftests (tools/testing/selftests/sgx) by name against the driver model.",
+                "Sizes: -Djsgx.selftest.epc=BYTES (default 2 MiB), -Djsgx.selftest.longDynamic=BYTES,",
+                "-Djsgx.selftest.full=true for the kernel's sizes (128 MiB EPC, 8 GiB dynamic area)."})
 public final class SelftestCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -14,5 +14,8 @@ class SelftestCommandTest {
         assertThat(passes).isGreaterThanOrEqualTo(10);
         assertThat(lines[lines.length - 1]).isEqualTo(passes + " passed, 0 failed");
         assertThat(r.code()).isZero();
+        for (String name : org.jsgx.host.kselftest.KernelSelftests.names()) {
+            assertThat(r.out()).contains("PASS  sgx kselftest: " + name + "\n");
+        }
     }
 }

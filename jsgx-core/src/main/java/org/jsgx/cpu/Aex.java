@@ -104,6 +104,11 @@ final class Aex {
             if (sink != null) {
                 sink.enclavePageFault(lp, cr2, errorCode);
             }
+        } else if (vector < 32) {
+            EnclaveFaultSink sink = lp.platform().enclaveFaultSink();
+            if (sink != null) {
+                sink.enclaveException(lp, vector, errorCode);
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ import org.jsgx.cpu.SgxStatus;
 import org.jsgx.cpu.SigStruct;
 import org.jsgx.cpu.TargetInfo;
 import org.jsgx.cpu.Tcs;
+import org.jsgx.host.kselftest.KernelSelftests;
 import org.jsgx.host.sgxs.SgxsMeasure;
 import org.jsgx.host.sgxs.SgxsMode;
 import org.jsgx.host.sgxs.SgxsRecord;
@@ -34,7 +35,8 @@ import org.jsgx.kernel.EnclaveBuilder;
 /**
  * `jsgx selftest`: builds the bundled sample enclave in a fresh model platform and walks it
  * through measurement, signing, launch control, entry, attestation and sealing, checking each
- * architectural outcome. Needs no files and no SGX hardware.
+ * architectural outcome; then runs the Linux kernel's SGX selftests by name against the driver
+ * model. Needs no files and no SGX hardware.
  */
 public final class SelfTest {
     /** The bundled sample enclave: TCS, two SSA frames, data, code, an unmeasured heap page. */
@@ -81,6 +83,18 @@ public final class SelfTest {
         check("enter: EENTER/EEXIT register conventions", this::enterExit);
         check("attest: EREPORT's MAC verifies with the target's EGETKEY(REPORT_KEY)", this::attest);
         check("seal: SEAL keys follow KEYPOLICY and the ISVSVN check", this::seal);
+        kernelSelftests();
+    }
+
+    /**
+     * The second group: every scenario of the Linux kernel's SGX selftests
+     * (tools/testing/selftests/sgx), under its kernel name, against the driver model.
+     */
+    private void kernelSelftests() {
+        KernelSelftests.Scale scale = KernelSelftests.Scale.fromSystemProperties();
+        for (String name : KernelSelftests.names()) {
+            check("sgx kselftest: " + name, () -> expect(KernelSelftests.run(name, scale), KernelSelftests.Status.PASS));
+        }
     }
 
     private void check(String name, ThrowingRunnable r) {

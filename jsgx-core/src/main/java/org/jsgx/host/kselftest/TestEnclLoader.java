@@ -1,0 +1,158 @@
+package org.jsgx.host.kselftest;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jsgx.cpu.Attributes;
+import org.jsgx.cpu.SecInfo;
+import org.jsgx.cpu.Secs;
+import org.jsgx.cpu.SigStruct;
+import org.jsgx.kernel.Mman;
+import org.jsgx.kernel.OpenFile;
+import org.jsgx.kernel.SgxDriver;
+import org.jsgx.kernel.SgxEnclaveAddPages;
+import org.jsgx.kernel.SgxEnclaveCreate;
+import org.jsgx.kernel.SgxEnclaveInit;
+import org.jsgx.kernel.SgxIoctl;
+import org.jsgx.kernel.Task;
+
+/**
+ * load.c of the selftests: opens /dev/sgx_enclave (probing for a noexec /dev), maps the image,
+ * turns it into segments (TCS 0x100, text 0x205, data 0x203, then the unmeasured heap 0x203),
+ * reserves a naturally aligned ELRANGE, and builds the enclave with CREATE, one ADD_PAGES per
+ * segment and INIT — the ioctl sequence of encl_build — then maps each segment with the
+ * enclave fd as the harness does.
+ */
+public final class TestEnclLoader {
+    /** One segment: where it goes, its mapping rights, SECINFO flags, whether it is measured. */
+    public record Segment(long offset, long size, int prot, long flags, boolean measure, long src, byte[] content) {
+    }
+
+    /** struct encl. */
+    public static final class Encl {
+        public Task task;
+        public int fd;
+        public long base;
+        public long size;
+        public long srcSize;
+        public final List<Segment> segments = new ArrayList<>();
+        public SigStruct sigstruct;
+    }
+
+    private TestEnclLoader() {
+    }
+
+    private static IllegalStateException fail(Task t, String what) {
+        return new IllegalStateException(what + ": " + t.errno() + " (" + t.lastError() + ")");
+    }
+
+    /** encl_load(path, encl, heap_size[, dynamic_size]). */
+    public static Encl load(Task task, long heapSize, long dynamicSize) {
+        Encl e = new Encl();
+        e.task = task;
+        e.fd = task.open(SgxDriver.SGX_ENCLAVE, OpenFile.O_RDWR);
+        if (e.fd < 0) {
+            throw fail(task, "open() " + SgxDriver.SGX_ENCLAVE);
+        }
+        long p = task.mmap(0, 4096, Mman.PROT_READ, Mman.MAP_SHARED, e.fd, 0);
+        if (p == -1) {
+            throw fail(task, "mmap() for PROT_READ");
+        }
+        task.munmap(p, 4096);
+        p = task.mmap(0, 4096, Mman.PROT_EXEC, Mman.MAP_SHARED, e.fd, 0);
+        if (p == -1) {
+            throw fail(task, "no execute permissions on device file " + SgxDriver.SGX_ENCLAVE
+                    + "; check that /dev does not have noexec set");
+        }
+        task.munmap(p, 4096);
+
+        // the ELF file, mapped read-only
+        byte[] image = TestEncl.image();
+        long bin = task.mmap(0, image.length, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS,
+                -1, 0);
+        task.mm().write(bin, image);
+        task.mprotect(bin, image.length, Mman.PROT_READ);
+        long tcsFlags = SecInfo.flags(org.jsgx.cpu.PageType.PT_TCS, 0);
+        long textFlags = SecInfo.flags(org.jsgx.cpu.PageType.PT_REG, SecInfo.R | SecInfo.X);
+        long dataFlags = SecInfo.flags(org.jsgx.cpu.PageType.PT_REG, SecInfo.R | SecInfo.W);
+        e.segments.add(new Segment(TestEncl.TCS1, TestEncl.TEXT, Mman.PROT_READ | Mman.PROT_WRITE, tcsFlags, true,
+                bin + TestEncl.TCS1, slice(image, TestEncl.TCS1, TestEncl.TEXT)));
+        e.segments.add(new Segment(TestEncl.TEXT, 0x1000, Mman.PROT_READ | Mman.PROT_EXEC, textFlags, true,
+                bin + TestEncl.TEXT, slice(image, TestEncl.TEXT, TestEncl.DATA)));
+        e.segments.add(new Segment(TestEncl.DATA, TestEncl.IMAGE_END - TestEncl.DATA,
+                Mman.PROT_READ | Mman.PROT_WRITE, dataFlags, true, bin + TestEncl.DATA,
+                slice(image, TestEncl.DATA, TestEncl.IMAGE_END)));
+        long heap = task.mmap(0, heapSize, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS,
+                -1, 0);
+        if (heap == -1) {
+            throw fail(task, "mmap() heap");
+        }
+        e.segments.add(new Segment(TestEncl.IMAGE_END, heapSize, Mman.PROT_READ | Mman.PROT_WRITE, dataFlags, false,
+                heap, null));
+        e.srcSize = TestEncl.IMAGE_END + heapSize;
+        long size = 4096;
+        while (size < e.srcSize + dynamicSize) {
+            size <<= 1;
+        }
+        e.size = size;
+        e.sigstruct = TestEnclSigner.sign(TestEnclSigner.mrenclave(size, e.segments));
+        return e;
+    }
+
+    private static byte[] slice(byte[] b, long from, long to) {
+        return java.util.Arrays.copyOfRange(b, (int) from, (int) to);
+    }
+
+    /** encl_map_area: a 2×size PROT_NONE reservation, trimmed to a size-aligned ELRANGE. */
+    static long mapArea(Task task, long size) {
+        long area = task.mmap(0, 2 * size, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        if (area == -1) {
+            throw fail(task, "mmap() reservation");
+        }
+        long base = (area + size - 1) & -size;
+        if (base > area) {
+            task.munmap(area, base - area);
+        }
+        if (area + 2 * size > base + size) {
+            task.munmap(base + size, area + 2 * size - (base + size));
+        }
+        return base;
+    }
+
+    /** encl_build: CREATE, ADD_PAGES per segment, INIT. */
+    public static void build(Encl e) {
+        Task t = e.task;
+        e.base = mapArea(t, e.size);
+        long scratch = t.mmap(0, 0x4000, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        Secs secs = Secs.allocate().ssaFrameSize(1).attributes(new Attributes(Attributes.MODE64BIT, 3)).miscSelect(0)
+                .baseAddr(e.base).size(e.size);
+        t.mm().write(scratch + 0x1000, secs.toByteArray());
+        t.mm().write(scratch, SgxEnclaveCreate.allocate().src(scratch + 0x1000).toByteArray());
+        if (t.ioctl(e.fd, SgxIoctl.SGX_IOC_ENCLAVE_CREATE, scratch) != 0) {
+            throw fail(t, "SGX_IOC_ENCLAVE_CREATE");
+        }
+        for (Segment s : e.segments) {
+            t.mm().write(scratch + 0x100, SecInfo.of(s.flags()).toByteArray());
+            t.mm().write(scratch, SgxEnclaveAddPages.allocate().src(s.src()).offset(s.offset()).length(s.size())
+                    .secinfo(scratch + 0x100).flags(s.measure() ? SgxIoctl.SGX_PAGE_MEASURE : 0).toByteArray());
+            if (t.ioctl(e.fd, SgxIoctl.SGX_IOC_ENCLAVE_ADD_PAGES, scratch) != 0) {
+                throw fail(t, String.format("SGX_IOC_ENCLAVE_ADD_PAGES at 0x%x", s.offset()));
+            }
+        }
+        t.mm().write(scratch + 0x1000, e.sigstruct.toByteArray());
+        t.mm().write(scratch, SgxEnclaveInit.allocate().sigstruct(scratch + 0x1000).toByteArray());
+        if (t.ioctl(e.fd, SgxIoctl.SGX_IOC_ENCLAVE_INIT, scratch) != 0) {
+            throw fail(t, "SGX_IOC_ENCLAVE_INIT");
+        }
+        t.munmap(scratch, 0x4000);
+    }
+
+    /** The harness's mapping of every segment at base + offset with its rights, MAP_SHARED|MAP_FIXED. */
+    public static void mapSegments(Encl e) {
+        for (Segment s : e.segments) {
+            long a = e.task.mmap(e.base + s.offset(), s.size(), s.prot(), Mman.MAP_SHARED | Mman.MAP_FIXED, e.fd, 0);
+            if (a == -1) {
+                throw fail(e.task, String.format("mmap() segment at 0x%x", s.offset()));
+            }
+        }
+    }
+}

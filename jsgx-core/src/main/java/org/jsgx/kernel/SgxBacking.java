@@ -1,0 +1,56 @@
+package org.jsgx.kernel;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The enclave's shmem backing file ("SGX backing") where EWB puts evicted pages: file page i
+ * holds enclave page i, page size/4096 the SECS, and from byte size + 4096 on the PCMDs, 128
+ * bytes per page (32 per backing page). Pages are RAM frames allocated on first use and
+ * dropped (truncated) once loaded back.
+ */
+final class SgxBacking {
+    static final int PCMDS_PER_PAGE = 32;
+
+    private final PhysRam ram;
+    private final long size;
+    private final Map<Long, Long> pages = new HashMap<>();
+
+    SgxBacking(PhysRam ram, long enclSize) {
+        this.ram = ram;
+        this.size = enclSize;
+    }
+
+    /** The contents frame and PCMD address of page {@code index} (struct sgx_backing). */
+    record Backing(long contents, long pcmd) {
+    }
+
+    synchronized Backing get(long index) {
+        long contents = frame(index);
+        long pcmdByte = size + 4096 + index * 128;
+        long pcmd = frame(pcmdByte >>> 12) + (pcmdByte & 0xFFF);
+        return new Backing(contents, pcmd);
+    }
+
+    private long frame(long fileIndex) {
+        return pages.computeIfAbsent(fileIndex, k -> ram.alloc());
+    }
+
+    /** Drops the contents page of {@code index} (sgx_encl_truncate_backing_page). */
+    synchronized void truncate(long index) {
+        Long pa = pages.remove(index);
+        if (pa != null) {
+            ram.free(pa);
+        }
+    }
+
+    /** Frees every backing frame (fput of the backing file on release). */
+    synchronized void release() {
+        pages.values().forEach(ram::free);
+        pages.clear();
+    }
+
+    synchronized int framesInUse() {
+        return pages.size();
+    }
+}

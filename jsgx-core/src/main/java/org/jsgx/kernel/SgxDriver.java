@@ -1,0 +1,136 @@
+package org.jsgx.kernel;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.jsgx.cpu.Attributes;
+import org.jsgx.cpu.SgxCapabilities;
+
+/**
+ * driver.c and the driver-wide state of main.c: the /dev/sgx_enclave and /dev/sgx_provision
+ * nodes (misc devices, root-only 0600 until an administrator changes them), the enclave file
+ * operations (open creates an enclave, release frees it once the fd and every mapping are
+ * gone, mmap maps enclave memory MAP_SHARED only), the EPC allocator, the reclaimer and the
+ * ENCLS wrapper.
+ */
+public final class SgxDriver {
+    public static final String SGX_ENCLAVE = "/dev/sgx_enclave";
+    public static final String SGX_PROVISION = "/dev/sgx_provision";
+
+    /** SGX_ATTR_* (asm/sgx.h). */
+    public static final long SGX_ATTR_INIT = Attributes.INIT, SGX_ATTR_DEBUG = Attributes.DEBUG,
+            SGX_ATTR_MODE64BIT = Attributes.MODE64BIT, SGX_ATTR_PROVISIONKEY = Attributes.PROVISIONKEY,
+            SGX_ATTR_EINITTOKENKEY = Attributes.EINITTOKENKEY, SGX_ATTR_KSS = Attributes.KSS,
+            SGX_ATTR_ASYNC_EXIT_NOTIFY = Attributes.AEXNOTIFY;
+    /** BIT(3)|BIT(6)|BIT(8)|BIT(9)|GENMASK(63,11). */
+    public static final long SGX_ATTR_RESERVED_MASK = (1L << 3) | (1L << 6) | (1L << 8) | (1L << 9) | (-1L << 11);
+    /** What every enclave may have without asking. */
+    public static final long SGX_ATTR_UNPRIV_MASK = SGX_ATTR_DEBUG | SGX_ATTR_MODE64BIT | SGX_ATTR_KSS
+            | SGX_ATTR_ASYNC_EXIT_NOTIFY;
+    /** SGX_MISC_RESERVED_MASK = GENMASK_ULL(63, 1). */
+    static final long SGX_MISC_RESERVED_MASK = -1L << 1;
+
+    final Kernel kernel;
+    final SgxEpcAllocator allocator;
+    final SgxReclaimer reclaimer;
+    final SgxEncls encls;
+    final boolean sgx2;
+    final long attributesReservedMask;
+    final long miscReservedMask;
+    final long xfrmReservedMask;
+    private final DeviceNode enclaveNode;
+    private final DeviceNode provisionNode;
+    final FileOperations provisionFops = new FileOperations() {
+    };
+    private final Set<SgxEnclave> enclaves = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+    final SgxVmOps vmOps = new SgxVmOps(this);
+
+    SgxDriver(Kernel kernel) {
+        this.kernel = kernel;
+        SgxCapabilities caps = kernel.platform().capabilities();
+        this.allocator = new SgxEpcAllocator(kernel.platform());
+        this.reclaimer = new SgxReclaimer(this);
+        allocator.reclaimer(reclaimer);
+        this.encls = new SgxEncls(kernel.ram(), kernel.config().cacheLeHash());
+        this.sgx2 = caps.sgx2();
+        // sgx_drv_init: the masks INIT checks SIGSTRUCT against, from CPUID.(12H,0/1)
+        this.attributesReservedMask = ~caps.attributesMask().flags() | SGX_ATTR_RESERVED_MASK;
+        this.miscReservedMask = ~Integer.toUnsignedLong(caps.miscSelect()) | SGX_MISC_RESERVED_MASK;
+        this.xfrmReservedMask = ~caps.attributesMask().xfrm();
+        this.enclaveNode = kernel.devfs().register(SGX_ENCLAVE, new EnclaveFops(), 0600);
+        this.provisionNode = kernel.devfs().register(SGX_PROVISION, provisionFops, 0600);
+    }
+
+    public SgxEpcAllocator allocator() {
+        return allocator;
+    }
+
+    public SgxReclaimer reclaimer() {
+        return reclaimer;
+    }
+
+    public DeviceNode enclaveNode() {
+        return enclaveNode;
+    }
+
+    public DeviceNode provisionNode() {
+        return provisionNode;
+    }
+
+    /** The enclave behind an open /dev/sgx_enclave descriptor of {@code task}, or null. */
+    public SgxEnclave enclave(Task task, int fd) {
+        OpenFile f = task.file(fd);
+        return f != null && f.privateData() instanceof SgxEnclave e ? e : null;
+    }
+
+    void mmExited(Mm mm) {
+        synchronized (enclaves) {
+            for (SgxEnclave e : enclaves) {
+                e.mmRemove(mm);
+            }
+        }
+    }
+
+    /** The file operations of /dev/sgx_enclave (sgx_encl_fops). */
+    private final class EnclaveFops implements FileOperations {
+        @Override
+        public void open(OpenFile file, Task task) {
+            SgxEnclave encl = new SgxEnclave(SgxDriver.this);
+            enclaves.add(encl);
+            file.privateData = encl;
+        }
+
+        @Override
+        public void release(OpenFile file, Task task) {
+            SgxEnclave encl = (SgxEnclave) file.privateData;
+            encl.release(task);
+            enclaves.remove(encl);
+        }
+
+        @Override
+        public long ioctl(OpenFile file, Task task, int cmd, long arg) {
+            return SgxIoctl.ioctl((SgxEnclave) file.privateData, task, cmd, arg);
+        }
+
+        /** sgx_get_unmapped_area: MAP_PRIVATE is refused; MAP_FIXED is used as given. */
+        @Override
+        public long getUnmappedArea(Mm mm, OpenFile file, long addr, long len, int flags) {
+            ErrnoException.check((flags & Mman.MAP_PRIVATE) != 0, Errno.EINVAL,
+                    "mmap of /dev/sgx_enclave must be MAP_SHARED");
+            return (flags & Mman.MAP_FIXED) != 0 ? addr : -1;
+        }
+
+        /** sgx_mmap: may_map, register the mm, then a VM_PFNMAP|VM_IO mapping with sgx_vm_ops. */
+        @Override
+        public Vma mmap(OpenFile file, Task task, Vma vma) {
+            SgxEnclave encl = (SgxEnclave) file.privateData;
+            encl.mayMap(vma.start, vma.end, vma.flags, task);
+            encl.mmAdd(vma.mm);
+            Vma v = new Vma(vma.mm, vma.start, vma.end,
+                    vma.flags | Mman.VM_PFNMAP | Mman.VM_DONTEXPAND | Mman.VM_DONTDUMP | Mman.VM_IO, file, vmOps);
+            v.privateData = encl;
+            return v;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.jsgx.kernel;
+
+import org.jsgx.cpu.PageType;
+
+/**
+ * sgx_vm_ops (encl.c): the enclave VMA's callbacks — open (a forked or split copy registers its
+ * mm), mprotect (sgx_encl_may_map with the new rights) and the page-fault handler
+ * sgx_vma_fault: map a resident page, ELDU an evicted one (the SECS first), or on SGX2 EAUG a
+ * fresh PENDING page where the enclave has none. Transient EPC shortage is VM_FAULT_NOPAGE
+ * (retry); everything else the kernel cannot fix is SIGBUS.
+ */
+final class SgxVmOps implements VmOperations {
+    private final SgxDriver drv;
+
+    SgxVmOps(SgxDriver drv) {
+        this.drv = drv;
+    }
+
+    /** sgx_vma_open. */
+    @Override
+    public void open(Vma vma) {
+        if (vma.privateData instanceof SgxEnclave encl) {
+            encl.mmAdd(vma.mm);
+        }
+    }
+
+    /** sgx_vma_mprotect. */
+    @Override
+    public void mprotect(Vma vma, long start, long end, long newFlags) {
+        ErrnoException.check(!(vma.privateData instanceof SgxEnclave), Errno.EFAULT, "enclave mapping without enclave");
+        ((SgxEnclave) vma.privateData).mayMap(start, end, newFlags, vma.mm.owner);
+    }
+
+    /** sgx_vma_fault. */
+    @Override
+    public VmFault fault(Vma vma, long addr, int pfec) {
+        if (!(vma.privateData instanceof SgxEnclave encl)) {
+            return VmFault.SIGBUS;
+        }
+        Task task = vma.mm.owner;
+        if (drv.sgx2 && !encl.pageArray.containsKey(addr >>> 12)) {
+            return eaugPage(vma, encl, addr, task);
+        }
+        encl.lock.lock();
+        try {
+            SgxEnclPage entry;
+            try {
+                entry = encl.loadPageInVma(addr, vma.flags, task);
+            } catch (ErrnoException e) {
+                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+            }
+            vma.mm.insertPfn(vma, addr, entry.epcPage.pa);
+            // aging starts from "old": only a later touch makes the page young
+            vma.mm.testAndClearYoung(addr);
+            return VmFault.NOPAGE;
+        } finally {
+            encl.lock.unlock();
+        }
+    }
+
+    /**
+     * sgx_encl_eaug_page: EAUG a REG page (EPCM: RW, PENDING) at {@code addr}; its cap is RWX
+     * because the enclave decides its permissions with EACCEPT/EACCEPTCOPY/EMODPE.
+     */
+    private VmFault eaugPage(Vma vma, SgxEnclave encl, long addr, Task task) {
+        if (!encl.initialized) {
+            return VmFault.SIGBUS;
+        }
+        SgxEnclPage page = new SgxEnclPage(encl, addr, Mman.VM_ACCESS_FLAGS, PageType.PT_REG);
+        encl.lock.lock();
+        try {
+            try {
+                encl.loadSecs(task);
+            } catch (ErrnoException e) {
+                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+            }
+            SgxEpcPage epc;
+            try {
+                epc = drv.allocator.alloc(page, false, task);
+            } catch (ErrnoException e) {
+                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+            }
+            SgxVaPage va;
+            try {
+                va = encl.grow(false, task);
+            } catch (ErrnoException e) {
+                drv.allocator.free(epc);
+                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+            }
+            if (va != null) {
+                encl.vaPages.addFirst(va);
+            }
+            if (encl.pageArray.putIfAbsent(addr >>> 12, page) != null) {
+                encl.shrink(va, task);
+                encl.freeEpcPage(epc, task);
+                return VmFault.SIGBUS;
+            }
+            int ret = drv.encls.eaug(task.cpu(), addr, encl.secs.epcPage.pa, epc.pa);
+            if (ret != 0) {
+                encl.pageArray.remove(addr >>> 12);
+                encl.shrink(va, task);
+                encl.freeEpcPage(epc, task);
+                return VmFault.SIGBUS;
+            }
+            page.epcPage = epc;
+            encl.secsChildCnt++;
+            drv.reclaimer.markReclaimable(epc);
+            vma.mm.insertPfn(vma, addr, epc.pa);
+            return VmFault.NOPAGE;
+        } finally {
+            encl.lock.unlock();
+        }
+    }
+}

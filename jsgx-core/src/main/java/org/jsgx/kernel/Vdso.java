@@ -1,0 +1,143 @@
+package org.jsgx.kernel;
+
+import org.jsgx.cpu.ArchFault;
+import org.jsgx.cpu.EnclaveEngine;
+import org.jsgx.cpu.LogicalProcessor;
+import org.jsgx.cpu.PageFault;
+import org.jsgx.cpu.Registers;
+
+/**
+ * The vDSO's {@code __vdso_sgx_enter_enclave} (arch/x86/entry/vdso/vsgx.S) for one task: loads
+ * RAX = function, RBX = run->tcs, RCX = the address of its own ENCLU (which is both the entry
+ * site and the AEP) and executes ENCLU; the enclave's code runs on an {@link EnclaveEngine}.
+ * After EEXIT run->function = EEXIT. An exception the kernel resolves (a fault-in, EAUG, ELDU)
+ * lands on the AEP with RAX = ERESUME and simply re-enters; one it cannot resolve is fixed up
+ * into run (function = the leaf in RAX, vector, error code, CR2) and the call returns 0. The
+ * optional user handler sees every exit and may ask for another ENCLU.
+ */
+public final class Vdso {
+    /** Where the model's vDSO sits and its ENCLU instruction (the AEP); EEXIT lands after it. */
+    public static final long VDSO_BASE = 0x7fff_f7fc_0000L;
+    public static final long ENCLU_IP = VDSO_BASE + 0x9e0;
+    static final long AFTER_ENCLU = ENCLU_IP + 3;
+    public static final int EENTER = 2, ERESUME = 3, EEXIT = 4;
+    /** -EINVAL, returned for a bad function or non-zero reserved bytes in run. */
+    public static final int EINVAL = -Errno.EINVAL.number();
+
+    private final Task task;
+    private final EnclaveEngine engine;
+
+    public Vdso(Task task, EnclaveEngine engine) {
+        this.task = task;
+        this.engine = engine;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /**
+     * vdso_sgx_enter_enclave(rdi, rsi, rdx, function, r8, r9, run): returns 0 (EEXIT or a
+     * reported exception), -EINVAL, or what the user handler returned. Exceptions the kernel
+     * turns into signals (no vDSO fixup possible, #DB, #BP) are thrown as
+     * {@link SignalException}.
+     */
+    public int sgxEnterEnclave(long rdi, long rsi, long rdx, int function, long r8, long r9, long runPtr) {
+        LogicalProcessor lp = task.cpu();
+        Mm mm = task.mm();
+        Registers r = lp.regs();
+        r.rdi = rdi;
+        r.rsi = rsi;
+        r.rdx = rdx;
+        r.r8 = r8;
+        r.r9 = r9;
+        while (true) {
+            if (function != EENTER && function != ERESUME) {
+                return EINVAL;
+            }
+            SgxEnclaveRun run = new SgxEnclaveRun(mm.read(runPtr, SgxEnclaveRun.SIZE));
+            if (!run.reservedZero()) {
+                return EINVAL;
+            }
+            enclu(lp, mm, function, run.tcs(), runPtr);
+            long handler = mm.readU64(runPtr + SgxEnclaveRun.USER_HANDLER);
+            if (handler == 0) {
+                return 0;
+            }
+            SgxEnclaveUserHandler h = task.userFunction(handler);
+            if (h == null) {
+                throw new SignalException(Signal.SIGSEGV, handler, "user_handler is not a function");
+            }
+            long ret = h.handle(r.rdi, r.rsi, r.rdx, r.rsp, r.r8, r.r9, runPtr);
+            if (ret <= 0) {
+                return (int) ret;
+            }
+            function = (int) ret;
+        }
+    }
+
+    /** One ENCLU at the vDSO's entry site and everything until the exit is final. */
+    private void enclu(LogicalProcessor lp, Mm mm, int leaf, long tcs, long runPtr) {
+        Registers r = lp.regs();
+        while (true) {
+            task.kernel().current(task);
+            lp.addressSpace(mm);
+            lp.cpl(3);
+            r.rax = leaf;
+            r.rbx = tcs;
+            r.rcx = ENCLU_IP;
+            r.rip = AFTER_ENCLU;
+            task.trap = null;
+            try {
+                if (leaf == EENTER) {
+                    lp.enclu().eenter(tcs, ENCLU_IP);
+                } else {
+                    lp.enclu().eresume(tcs, ENCLU_IP);
+                }
+            } catch (ArchFault f) {
+                // the ENCLU itself faulted, outside enclave mode: an ordinary user fault at ENCLU_IP
+                r.rip = ENCLU_IP;
+                Trap t = f instanceof PageFault pf
+                        ? task.kernel().userFault(task, pf.address(), pf.errorCode(), ENCLU_IP)
+                        : f.vector() == 1 || f.vector() == 3 ? Trap.signal(Signal.SIGTRAP, f.vector(), 0, 0)
+                        : Trap.fixup(f.vector(), f.errorCode(), 0);
+                if (t.kind() == Trap.Kind.RESOLVED) {
+                    continue;
+                }
+                report(mm, runPtr, leaf, t);
+                return;
+            }
+            engine.run(lp);
+            if (lp.enclaveMode()) {
+                throw new IllegalStateException("engine returned with the processor still in enclave mode");
+            }
+            if (r.rip == AFTER_ENCLU) {
+                mm.write(runPtr + SgxEnclaveRun.FUNCTION, new byte[] {EEXIT, 0, 0, 0});
+                return;
+            }
+            // AEX: RIP = AEP = our ENCLU with RAX = ERESUME
+            Trap t = task.trap;
+            task.trap = null;
+            if (t == null || t.kind() == Trap.Kind.RESOLVED) {
+                leaf = (int) r.rax;
+                continue;
+            }
+            report(mm, runPtr, (int) r.rax, t);
+            return;
+        }
+    }
+
+    /** The vDSO's exception path: function = RAX, vector, error code, address. */
+    private void report(Mm mm, long runPtr, int function, Trap t) {
+        if (t.kind() == Trap.Kind.SIGNAL) {
+            throw new SignalException(t.signal(), t.address(), "exception vector " + t.vector()
+                    + " error code 0x" + Integer.toHexString(t.errorCode()));
+        }
+        byte[] b = new byte[16];
+        SgxEnclaveRun tail = new SgxEnclaveRun(java.lang.foreign.MemorySegment.ofArray(new byte[SgxEnclaveRun.SIZE]));
+        tail.function(function).exceptionVector(t.vector()).exceptionErrorCode(t.errorCode() & 0xFFFF)
+                .exceptionAddr(t.address());
+        System.arraycopy(tail.toByteArray(), SgxEnclaveRun.FUNCTION, b, 0, 16);
+        mm.write(runPtr + SgxEnclaveRun.FUNCTION, b);
+    }
+}
