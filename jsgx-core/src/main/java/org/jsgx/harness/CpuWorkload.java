@@ -279,7 +279,7 @@ public final class CpuWorkload {
         }
         long linaddr = e.base + (long) choices.next((int) (e.size >>> 12)) * 4096;
         boolean tcs = choices.next(4) == 0;
-        long perms = tcs ? 0 : choices.next(8);
+        long perms = choices.next(8); // a TCS's R/W/X are ignored: EADD clears them
         byte[] content = new byte[4096];
         if (tcs) {
             content = Tcs.allocate().ossa(0x1000).nssa(1).oentry(choices.next(64)).toByteArray();

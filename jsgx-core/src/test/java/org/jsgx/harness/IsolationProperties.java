@@ -42,7 +42,12 @@ import org.jsgx.kernel.EnclaveBuilder;
  */
 class IsolationProperties {
     private static final long A_BASE = 0x10_0000_0000L;
-    private static final long B_BASE = 0x20_0000_0000L;
+    /**
+     * B sits at the same linear addresses as A, as two processes' enclaves may: only the EPCM's
+     * owner check (ENCLAVESECS = the running enclave) keeps a page table that maps B's page
+     * into A's range from handing A that page.
+     */
+    private static final long B_BASE = A_BASE;
     private static final long SIZE = 0x10000;
     private static final long[] PERMS = {SecInfo.R, SecInfo.R | SecInfo.W, SecInfo.R | SecInfo.X, SecInfo.RWX};
     private static RSAPrivateCrtKey key;
@@ -89,6 +94,10 @@ class IsolationProperties {
         List<Long> bFrames = new ArrayList<>();
         EnclaveBuilder a = enclave(pf, A_BASE, aFrames);
         enclave(pf, B_BASE, bFrames);
+        Map<Long, long[]> addedAt = new HashMap<>();
+        for (int i = 0; i < aFrames.size(); i++) {
+            addedAt.put(A_BASE + i * 0x1000L, new long[] {aFrames.get(i), bFrames.get(i)});
+        }
         List<Long> frames = new ArrayList<>(aFrames);
         frames.addAll(bFrames);
         frames.add(a.secs());
@@ -107,9 +116,12 @@ class IsolationProperties {
         Choices c = Choices.of(script);
         while (c.hasNext()) {
             // a linear page: in A's ELRANGE, in B's, or outside both
-            long[] regions = {A_BASE, B_BASE, 0x30_0000_0000L};
-            long la = regions[c.next(3)] + c.next(16) * 4096L + c.next(512) * 8L;
-            long frame = frames.get(c.next(frames.size()));
+            long[] regions = {A_BASE, 0x30_0000_0000L};
+            long la = regions[c.next(2)] + c.next(16) * 4096L + c.next(512) * 8L;
+            // half the time a frame EADD put at this very address (A's or B's): the case
+            // where only the owner and linear-address checks decide
+            long[] own = addedAt.get(la & ~0xFFFL);
+            long frame = own != null && c.next(2) == 0 ? own[c.next(2)] : frames.get(c.next(frames.size()));
             t.map.put(la >>> 12, frame);
             Access access = Access.values()[c.next(3)];
             boolean allowed = allowed(pf, aSecs, la, frame, access);
