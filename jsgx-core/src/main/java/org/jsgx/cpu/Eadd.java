@@ -36,11 +36,13 @@ final class Eadd {
             try {
                 EpcmEntry se = secsPage.epcm();
                 Checks.pf(!se.valid || se.pageType != PageType.PT_SECS, pi.secs(), "PAGEINFO.SECS is not a valid SECS");
-                byte[] content = lp.read(pi.srcpge(), 4096);
+                // step 7: the source goes straight into the (still invalid) EPC frame; the
+                // checks below read that copy, and a failure leaves the frame invalid
+                lp.readInto(pi.srcpge(), page.data(), 0, 4096);
                 Secs secs = new Secs(secsPage.data());
                 long flags = si.flags();
                 if (pt == PageType.PT_TCS) {
-                    Tcs tcs = new Tcs(MemorySegment.ofArray(content));
+                    Tcs tcs = new Tcs(page.data());
                     Checks.gp(!tcs.reservedZero(), "TCS reserved bytes 72..4095 are not zero");
                     if (!secs.attributes().has(Attributes.MODE64BIT)) {
                         Checks.gp((tcs.fslimit() & 0xFFF) != 0xFFF || (tcs.gslimit() & 0xFFF) != 0xFFF,
@@ -59,13 +61,12 @@ final class Eadd {
                 // commit
                 if (pt == PageType.PT_TCS) {
                     flags &= ~SecInfo.RWX;
-                    Tcs tcs = new Tcs(MemorySegment.ofArray(content));
+                    Tcs tcs = new Tcs(page.data());
                     tcs.flags(tcs.flags() & ~Tcs.FLAG_DBGOPTIN);
                     tcs.cssa(0);
                     tcs.aep(0);
                     tcs.state(0);
                 }
-                MemorySegment.copy(MemorySegment.ofArray(content), 0, page.data(), 0, 4096);
                 state.measurement.eadd(pi.linaddr() - base, flags);
                 page.epcm().set(pt, flags & SecInfo.RWX, secsPage, pi.linaddr());
                 state.children.incrementAndGet();

@@ -1,6 +1,5 @@
 package org.jsgx.cpu;
 
-import java.lang.foreign.ValueLayout;
 
 /** ENCLS[EEXTEND]: measures 256 bytes of an added page (header record + 4 data blocks). */
 final class Eextend {
@@ -24,10 +23,10 @@ final class Eextend {
             Checks.gp(secs.initialized(), "enclave already initialized (EEXTEND after EINIT)");
             SecsState state = Checks.state(secsPage);
             long offset = e.enclaveAddress - secs.baseAddr() + (rcx & 0xFFF);
-            byte[] chunk = page.data().asSlice(rcx & 0xF00, Measurement.CHUNK).toArray(ValueLayout.JAVA_BYTE);
+            java.lang.foreign.MemorySegment chunk = page.data().asSlice(rcx & 0xF00, Measurement.CHUNK);
             Checks.lock(secsPage, "MRENCLAVE (SECS)");
             try {
-                state.measurement.eextend(offset, chunk, 0);
+                state.measurement.eextend(offset, chunk);
             } finally {
                 secsPage.unlock();
             }

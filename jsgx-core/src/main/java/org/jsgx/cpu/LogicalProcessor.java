@@ -263,16 +263,23 @@ public final class LogicalProcessor {
 
     /** Reads {@code len} bytes at {@code la} into {@code out[off..]} (see {@link #read(long, int)}). */
     void read(long la, byte[] out, int off, int len) {
+        readInto(la, MemorySegment.ofArray(out), off, len);
+    }
+
+    /**
+     * An ordinary data read straight into {@code dst} (e.g. EADD's source page into the EPC
+     * frame, with no intermediate copy); abort-page semantics as {@link #read(long, int)}.
+     */
+    void readInto(long la, MemorySegment dst, long dstOff, int len) {
         int done = 0;
         while (done < len) {
             long a = la + done;
             int n = (int) Math.min(len - done, 4096 - (a & 0xFFF));
             long pa = translate(a, Access.READ);
             if (platform.epc().contains(pa) && !enclaveMode) {
-                java.util.Arrays.fill(out, off + done, off + done + n, (byte) 0xFF);
+                dst.asSlice(dstOff + done, n).fill((byte) 0xFF);
             } else {
-                MemorySegment f = platform.memory().frame(pa);
-                MemorySegment.copy(f, ValueLayout.JAVA_BYTE, pa & 0xFFF, out, off + done, n);
+                MemorySegment.copy(platform.memory().frame(pa), pa & 0xFFF, dst, dstOff + done, n);
             }
             done += n;
         }

@@ -1,5 +1,7 @@
 package org.jsgx.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.security.MessageDigest;
 
 /**
@@ -15,6 +17,8 @@ public final class Measurement {
     public static final int CHUNK = 256;
 
     private final MessageDigest md = Crypto.sha256();
+    /** Reused EEXTEND record: header (tag fixed, offset rewritten) followed by the chunk. */
+    private final byte[] block = eextendBlock();
     /** Number of 64-byte blocks hashed (the SDM's update counter). */
     private long blocks;
 
@@ -41,6 +45,12 @@ public final class Measurement {
         return r;
     }
 
+    private static byte[] eextendBlock() {
+        byte[] b = new byte[RECORD + CHUNK];
+        put64(b, 0, TAG_EEXTEND);
+        return b;
+    }
+
     public static byte[] eextendHeader(long offset) {
         byte[] r = new byte[RECORD];
         put64(r, 0, TAG_EEXTEND);
@@ -54,8 +64,15 @@ public final class Measurement {
     }
 
     public void eextend(long offset, byte[] chunk, int off) {
-        md.update(eextendHeader(offset));
-        md.update(chunk, off, CHUNK);
+        eextend(offset, MemorySegment.ofArray(chunk).asSlice(off, CHUNK));
+    }
+
+    /** EEXTEND of the 256 bytes in {@code chunk}: header and data hashed as one 320-byte update. */
+    public void eextend(long offset, MemorySegment chunk) {
+        byte[] b = block;
+        put64(b, 8, offset); // tag and the 48 zero bytes were set once
+        MemorySegment.copy(chunk, ValueLayout.JAVA_BYTE, 0, b, RECORD, CHUNK);
+        md.update(b, 0, RECORD + CHUNK);
         blocks += 5;
     }
 
