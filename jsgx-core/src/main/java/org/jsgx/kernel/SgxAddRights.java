@@ -56,8 +56,10 @@ record SgxAddRights(long maxProt, byte[] secinfo) {
                             Mman.protString(segment));
                     maxProt = segment;
                 }
-                // Sean, step 2: the page's VM_MAY* come from the source VMA
-                case MPROTECT_IOCTL -> maxProt = (sourceFlags >>> 4) & Mman.VM_ACCESS_FLAGS;
+                // Sean, step 2: the page's VM_MAY* come from the source VMA. Narrowed by SECINFO:
+                // ordinary memory always has VM_MAYEXEC, so otherwise every RW data page would be
+                // W+X-capable and need FILE__WRITE, which step 6 means to avoid. [MODEL reading]
+                case MPROTECT_IOCTL -> maxProt = (sourceFlags >>> 4) & perms;
                 default -> maxProt = perms;
             }
         }

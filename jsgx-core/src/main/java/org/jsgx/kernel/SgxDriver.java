@@ -133,6 +133,9 @@ public final class SgxDriver {
                         "mmap of %s: only PROT_NONE under the %s design, not %s", SGX_ENCLAVE, uapi,
                         Mman.protString(flags));
                 flags &= ~(Mman.VM_MAYREAD | Mman.VM_MAYWRITE | Mman.VM_MAYEXEC);
+                // the rights come later from the driver; the mapping is shared enclave memory
+                // even through a read-only fd, so the LSM's WRITE check applies to it
+                flags |= Mman.VM_SHARED | Mman.VM_MAYSHARE;
             }
             encl.mayMap(vma.start, vma.end, flags, task);
             encl.mmAdd(vma.mm);

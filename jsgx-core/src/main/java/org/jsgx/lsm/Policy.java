@@ -13,23 +13,27 @@ import org.jsgx.kernel.SgxUapi;
  */
 public enum Policy {
     UPSTREAM("upstream", SgxUapi.UPSTREAM, () -> SecurityModule.NONE),
-    SELINUX("selinux", SgxUapi.MPROTECT_IOCTL, () -> new Selinux(Policy.SELINUX_RULES)),
+    SELINUX("selinux", SgxUapi.MPROTECT_IOCTL, () -> new Selinux(Rules.SELINUX)),
     APPARMOR("apparmor", SgxUapi.UPSTREAM, AppArmor::new),
     SOURCE_VMA("source-vma", SgxUapi.SOURCE_VMA, SourceMeasurement::new),
     SEGMENTS("segments", SgxUapi.SEGMENTS, () -> SecurityModule.NONE),
     MPROTECT_IOCTL("mprotect-ioctl", SgxUapi.MPROTECT_IOCTL, () -> SecurityModule.NONE),
     EDMM("edmm-policy", SgxUapi.AUGMENT_IOCTL, () -> new EdmmUserPolicy(Map.of(
-            "app_t", List.of(RW, Mman.VM_READ | Mman.VM_EXEC),
+            "app_t", List.of(Mman.VM_READ | Mman.VM_WRITE, Mman.VM_READ | Mman.VM_EXEC),
             "jit_t", List.of(Mman.VM_ACCESS_FLAGS))));
 
-    private static final long RW = Mman.VM_READ | Mman.VM_WRITE;
-
     /** The lab's SELinux rules. */
-    public static final String SELINUX_RULES = """
-            label /dev/sgx_enclave sgx_enclave_device_t;
-            allow app_t sgx_enclave_device_t:file { read execute };
-            allow jit_t sgx_enclave_device_t:file { read write execute };
-            """;
+    public static String selinuxRules() {
+        return Rules.SELINUX;
+    }
+
+    private static final class Rules {
+        static final String SELINUX = """
+                label /dev/sgx_enclave sgx_enclave_device_t;
+                allow app_t sgx_enclave_device_t:file { read execute };
+                allow jit_t sgx_enclave_device_t:file { read write execute };
+                """;
+    }
 
     private final String id;
     private final SgxUapi uapi;
