@@ -97,6 +97,7 @@ public final class PolicyLab {
     }
 
     public static void main(String[] args) {
-        System.out.println(text(run()));
+        var m = run();
+        System.out.print(args.length > 0 && args[0].equals("--markdown") ? markdown(m) : text(m));
     }
 }
