@@ -12,7 +12,7 @@ public final class DeviceNode {
     private volatile int mode;
     private volatile int uid;
     private volatile int gid;
-    private volatile boolean noexec;
+    volatile boolean noexec;
 
     DeviceNode(String path, FileOperations ops, int mode) {
         this.path = path;

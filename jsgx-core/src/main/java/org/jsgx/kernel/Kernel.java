@@ -23,10 +23,27 @@ public final class Kernel implements EnclaveFaultSink {
      *                         changed words (the brief's requirement; mainline writes all four
      *                         before every EINIT)
      * @param einitSleepMillis SGX_EINIT_SLEEP_TIME between EINIT retry rounds (20 ms in Linux)
+     * @param uapi             the enclave-permission design the driver implements
+     * @param lsm              the security module whose hooks the kernel calls
      */
-    public record Config(boolean cacheLeHash, long einitSleepMillis) {
+    public record Config(boolean cacheLeHash, long einitSleepMillis, SgxUapi uapi,
+            org.jsgx.lsm.SecurityModule lsm) {
+        public Config {
+            java.util.Objects.requireNonNull(uapi);
+            java.util.Objects.requireNonNull(lsm);
+        }
+
+        /** The merged driver with no security module. */
+        public Config(boolean cacheLeHash, long einitSleepMillis) {
+            this(cacheLeHash, einitSleepMillis, SgxUapi.UPSTREAM, org.jsgx.lsm.SecurityModule.NONE);
+        }
+
         public static Config defaults() {
             return new Config(true, 20);
+        }
+
+        public Config with(SgxUapi u, org.jsgx.lsm.SecurityModule m) {
+            return new Config(cacheLeHash, einitSleepMillis, u, m);
         }
     }
 
@@ -39,6 +56,7 @@ public final class Kernel implements EnclaveFaultSink {
     private final AtomicInteger nextPid = new AtomicInteger(1);
     private final AtomicInteger nextCpu = new AtomicInteger();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> audit = new CopyOnWriteArrayList<>();
 
     private Kernel(Platform platform, Config config) {
         this.platform = platform;
@@ -64,6 +82,22 @@ public final class Kernel implements EnclaveFaultSink {
         return config;
     }
 
+    /** The security module (Config.lsm). */
+    public org.jsgx.lsm.SecurityModule lsm() {
+        return config.lsm();
+    }
+
+    /**
+     * Creates a regular file at {@code path} holding {@code content}, on a mount that is noexec
+     * or not. [MODEL] regular files share the device nodes' namespace; their mappings are
+     * private copies of the content, which is all the enclave loaders here need.
+     */
+    public DeviceNode createFile(String path, byte[] content, boolean noexec) {
+        DeviceNode n = devfs.register(path, new RegularFileOps(content), 0644);
+        n.noexec = noexec;
+        return n;
+    }
+
     public PhysRam ram() {
         return ram;
     }
@@ -83,6 +117,15 @@ public final class Kernel implements EnclaveFaultSink {
 
     void warn(String msg) {
         warnings.add(msg);
+    }
+
+    /** The audit log: refusals by the security module on paths with no errno to carry them (faults). */
+    public List<String> auditLog() {
+        return List.copyOf(audit);
+    }
+
+    void audit(String msg) {
+        audit.add(msg);
     }
 
     /** A new process with {@code cred}, scheduled on the next CPU round-robin. */

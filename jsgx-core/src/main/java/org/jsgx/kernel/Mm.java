@@ -117,6 +117,9 @@ public final class Mm implements AddressSpace {
                 vmFlags &= ~Mman.VM_MAYEXEC;
             }
         }
+        if (file != null) {
+            kernel.lsm().mmapFile(task, file.node(), prot, type == Mman.MAP_SHARED);
+        }
         long start = file != null ? file.ops().getUnmappedArea(this, file, addr, len, flags) : -1;
         if (fixed) {
             start = addr;
@@ -224,15 +227,39 @@ public final class Mm implements AddressSpace {
             long newFlags = (v.flags & ~Mman.VM_ACCESS_FLAGS) | newBits;
             ErrnoException.check((newBits & ~(v.flags >>> 4)) != 0, Errno.EACCES,
                     "mprotect: " + v + " may not become " + Mman.protString(newBits) + " (VM_MAY*)");
+            if (v.file != null && owner != null) {
+                kernel.lsm().fileMprotect(owner, v, newBits);
+            }
             if (v.ops != null) {
                 v.ops.mprotect(v, Math.max(start, v.start), Math.min(end, v.end), newFlags);
             }
         }
         ErrnoException.check(covered < end, Errno.ENOMEM, "mprotect: 0x%x is not mapped", covered);
+        protectFixup(start, end, Mman.VM_ACCESS_FLAGS, newBits);
+    }
+
+    /** The VMAs exactly covering [start, end), or ENOMEM at the first hole; caller holds the write lock. */
+    List<Vma> covering(long start, long end, String what) {
+        List<Vma> l = range(start, end);
+        long covered = start;
+        for (Vma v : l) {
+            ErrnoException.check(v.start > covered, Errno.ENOMEM, "%s: 0x%x is not mapped", what, covered);
+            covered = v.end;
+        }
+        ErrnoException.check(covered < end, Errno.ENOMEM, "%s: 0x%x is not mapped", what, covered);
+        return l;
+    }
+
+    /**
+     * mprotect_fixup: splits at start and end and replaces the {@code mask} bits of every VMA in
+     * between by {@code bits}, re-protecting present PTEs. Checks are the caller's job (mprotect,
+     * or a driver ioctl that owns the VMA's VM_MAY* bits).
+     */
+    void protectFixup(long start, long end, long mask, long bits) {
         split(start);
         split(end);
         for (Vma v : range(start, end)) {
-            v.flags = (v.flags & ~Mman.VM_ACCESS_FLAGS) | newBits;
+            v.flags = (v.flags & ~mask) | bits;
             for (long a = v.start; a < v.end; a += 4096) {
                 Pte p = ptes.get(a >>> 12);
                 if (p != null) {

@@ -125,10 +125,22 @@ public final class SgxDriver {
         @Override
         public Vma mmap(OpenFile file, Task task, Vma vma) {
             SgxEnclave encl = (SgxEnclave) file.privateData;
-            encl.mayMap(vma.start, vma.end, vma.flags, task);
+            long flags = vma.flags;
+            SgxUapi uapi = kernel.config().uapi();
+            if (uapi == SgxUapi.SEGMENTS || uapi == SgxUapi.MPROTECT_IOCTL) {
+                // Andy / Sean step 3: PROT_NONE only, and no VM_MAY* so mprotect() cannot widen it
+                ErrnoException.check((flags & Mman.VM_ACCESS_FLAGS) != 0, Errno.EACCES,
+                        "mmap of %s: only PROT_NONE under the %s design, not %s", SGX_ENCLAVE, uapi,
+                        Mman.protString(flags));
+                flags &= ~(Mman.VM_MAYREAD | Mman.VM_MAYWRITE | Mman.VM_MAYEXEC);
+                // the rights come later from the driver; the mapping is shared enclave memory
+                // even through a read-only fd, so the LSM's WRITE check applies to it
+                flags |= Mman.VM_SHARED | Mman.VM_MAYSHARE;
+            }
+            encl.mayMap(vma.start, vma.end, flags, task);
             encl.mmAdd(vma.mm);
             Vma v = new Vma(vma.mm, vma.start, vma.end,
-                    vma.flags | Mman.VM_PFNMAP | Mman.VM_DONTEXPAND | Mman.VM_DONTDUMP | Mman.VM_IO, file, vmOps);
+                    flags | Mman.VM_PFNMAP | Mman.VM_DONTEXPAND | Mman.VM_DONTDUMP | Mman.VM_IO, file, vmOps);
             v.privateData = encl;
             return v;
         }

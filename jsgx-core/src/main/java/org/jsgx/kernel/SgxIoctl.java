@@ -22,6 +22,13 @@ public final class SgxIoctl {
     public static final int SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS = 0xC028A405;
     public static final int SGX_IOC_ENCLAVE_MODIFY_TYPES = 0xC028A406;
     public static final int SGX_IOC_ENCLAVE_REMOVE_PAGES = 0xC018A407;
+    /** The proposals' ioctls (see {@link SgxUapi}); ENOIOCTLCMD under other designs. */
+    public static final int SGX_IOC_MAP_SEGMENT = SgxMapSegment.SGX_IOC_MAP_SEGMENT,
+            SGX_IOC_MPROTECT = SgxMprotect.SGX_IOC_MPROTECT,
+            SGX_IOC_EXTEND_PERMISSIONS = SgxMprotect.SGX_IOC_EXTEND_PERMISSIONS,
+            SGX_IOC_ENCLAVE_AUGMENT_PAGES = SgxAugmentPages.SGX_IOC_ENCLAVE_AUGMENT_PAGES;
+    /** SEGMENTS: ADD_PAGES.flags bits 10:8 carry the page's segment (RWX cap). */
+    public static final int SGX_PAGE_SEGMENT_SHIFT = SgxAddRights.SGX_PAGE_SEGMENT_SHIFT;
     /** enum sgx_page_flags. */
     public static final long SGX_PAGE_MEASURE = 0x01;
 
@@ -50,6 +57,11 @@ public final class SgxIoctl {
                 case SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS -> restrictPermissions(encl, task, arg);
                 case SGX_IOC_ENCLAVE_MODIFY_TYPES -> modifyTypes(encl, task, arg);
                 case SGX_IOC_ENCLAVE_REMOVE_PAGES -> removePages(encl, task, arg);
+                case SgxMapSegment.SGX_IOC_MAP_SEGMENT -> SgxMapSegment.mapSegment(encl, task, arg);
+                case SgxMprotect.SGX_IOC_MPROTECT -> SgxMprotect.mprotect(encl, task, arg);
+                case SgxMprotect.SGX_IOC_EXTEND_PERMISSIONS ->
+                        SgxMprotect.extendPermissions(encl, task, arg);
+                case SgxAugmentPages.SGX_IOC_ENCLAVE_AUGMENT_PAGES -> SgxAugmentPages.augmentPages(encl, task, arg);
                 default -> throw new ErrnoException(Errno.ENOIOCTLCMD,
                         String.format("unknown SGX ioctl 0x%08x", cmd));
             };
@@ -177,9 +189,17 @@ public final class SgxIoctl {
         SgxDriver drv = encl.drv;
         long sflags = new SecInfo(java.lang.foreign.MemorySegment.ofArray(secinfo)).flags();
         PageType type = SgxEnclave.pageType(sflags);
-        long maxProt = type == PageType.PT_TCS ? Mman.VM_READ | Mman.VM_WRITE : sflags & SECINFO_PERMISSION_MASK;
         long addr = encl.base + offset;
-        SgxEnclPage page = new SgxEnclPage(encl, addr, maxProt, type);
+        SgxEnclPage present = encl.pageArray.get(addr >>> 12);
+        if (present != null && drv.kernel.config().uapi() == SgxUapi.SEGMENTS) {
+            // Andy's [0]: a second EADD of an address is refused, naming the segment it is in
+            throw new ErrnoException(Errno.EINVAL, String.format(
+                    "ADD_PAGES at offset 0x%x: page already added to segment %s", offset,
+                    Mman.protString(present.vmMaxProtBits)));
+        }
+        SgxAddRights rights = SgxAddRights.of(encl, task, src, addr, secinfo, flags);
+        secinfo = rights.secinfo();
+        SgxEnclPage page = new SgxEnclPage(encl, addr, rights.maxProt(), type);
         SgxEpcPage epc = drv.allocator.alloc(page, true, task);
         SgxVaPage va;
         try {
@@ -263,6 +283,7 @@ public final class SgxIoctl {
                 & drv.miscReservedMask) != 0, Errno.EINVAL, "ENCLAVE_INIT: SIGSTRUCT miscselect sets reserved bits");
         ErrnoException.check((s.attributes().xfrm() & s.attributeMask().xfrm() & drv.xfrmReservedMask) != 0,
                 Errno.EINVAL, "ENCLAVE_INIT: SIGSTRUCT xfrm sets reserved bits");
+        drv.kernel.lsm().enclaveInit(task, encl, s, encl.attributes);
         byte[] mrSigner = Crypto.sha256(s.modulusLe());
         long[] hash = new long[4];
         for (int i = 0; i < 4; i++) {
@@ -325,7 +346,7 @@ public final class SgxIoctl {
     // ---- SGX2 ----
 
     /** sgx_ioc_sgx2_ready. */
-    private static void sgx2Ready(SgxEnclave encl, String what) {
+    static void sgx2Ready(SgxEnclave encl, String what) {
         ErrnoException.check(!encl.drv.sgx2, Errno.ENODEV, what + ": the CPU has no SGX2");
         ErrnoException.check(!encl.initialized, Errno.EINVAL, what + ": the enclave is not initialized");
     }

@@ -66,7 +66,32 @@ final class SgxVmOps implements VmOperations {
         if (!encl.initialized) {
             return VmFault.SIGBUS;
         }
-        SgxEnclPage page = new SgxEnclPage(encl, addr, Mman.VM_ACCESS_FLAGS, PageType.PT_REG);
+        long maxProt;
+        try {
+            maxProt = task.kernel().lsm().enclaveAugmentPage(task, encl, addr, augmentCap(vma.flags));
+        } catch (ErrnoException e) {
+            task.kernel().audit(e.getMessage());
+            return VmFault.SIGBUS;
+        }
+        return eaug(vma, encl, addr, task, maxProt);
+    }
+
+    /**
+     * The cap of a page EAUGed on fault: RWX upstream (the enclave decides with EACCEPT/EMODPE);
+     * RW where a design makes execution of new pages explicit (seed 001's "RW only", Sean's
+     * EXTEND_PERMISSIONS); under SEGMENTS the segment the faulting mapping came from.
+     */
+    private long augmentCap(long vmFlags) {
+        return switch (drv.kernel.config().uapi()) {
+            case UPSTREAM, SOURCE_VMA -> Mman.VM_ACCESS_FLAGS;
+            case AUGMENT_IOCTL, MPROTECT_IOCTL -> Mman.VM_READ | Mman.VM_WRITE;
+            case SEGMENTS -> (vmFlags >>> 4) & Mman.VM_ACCESS_FLAGS;
+        };
+    }
+
+    /** EAUG of one page with cap {@code maxProt}; maps it into {@code vma} when not null. */
+    VmFault eaug(Vma vma, SgxEnclave encl, long addr, Task task, long maxProt) {
+        SgxEnclPage page = new SgxEnclPage(encl, addr, maxProt, PageType.PT_REG);
         encl.lock.lock();
         try {
             try {
@@ -105,7 +130,9 @@ final class SgxVmOps implements VmOperations {
             page.epcPage = epc;
             encl.secsChildCnt++;
             drv.reclaimer.markReclaimable(epc);
-            vma.mm.insertPfn(vma, addr, epc.pa);
+            if (vma != null) {
+                vma.mm.insertPfn(vma, addr, epc.pa);
+            }
             return VmFault.NOPAGE;
         } finally {
             encl.lock.unlock();

@@ -25,6 +25,8 @@ public final class Task {
     private volatile boolean signalPending;
     private volatile Errno errno;
     private volatile String lastError;
+    /** The task's security label (cred->security), e.g. an SELinux domain; null when unlabelled. */
+    private volatile String securityContext;
     /** What the last enclave exception's kernel handling decided (read by the vDSO). */
     volatile Trap trap;
     /** User-space functions by address (the vDSO's user_handler pointers). */
@@ -75,6 +77,15 @@ public final class Task {
     /** Marks a signal pending (interrupts ADD_PAGES and EINIT's back-off as in Linux). */
     public void signalPending(boolean v) {
         signalPending = v;
+    }
+
+    public String securityContext() {
+        return securityContext;
+    }
+
+    /** Sets the task's label (what an exec into a new domain would do). */
+    public void securityContext(String label) {
+        securityContext = label;
     }
 
     /** errno of the last failed call. */
@@ -136,6 +147,7 @@ public final class Task {
             ErrnoException.check(node == null, Errno.ENOENT, "open " + path + ": no such device node");
             int acc = flags & OpenFile.O_ACCMODE;
             node.checkOpen(cred, acc != OpenFile.O_WRONLY, acc != OpenFile.O_RDONLY);
+            kernel.lsm().fileOpen(this, node, acc != OpenFile.O_WRONLY, acc != OpenFile.O_RDONLY);
             OpenFile f = new OpenFile(node, flags);
             node.ops().open(f, this);
             return (long) install(f);
