@@ -23,10 +23,34 @@ public final class Kernel implements EnclaveFaultSink {
      *                         changed words (the brief's requirement; mainline writes all four
      *                         before every EINIT)
      * @param einitSleepMillis SGX_EINIT_SLEEP_TIME between EINIT retry rounds (20 ms in Linux)
+     * @param launchMode       who authorises EINIT: flexible launch control (mainline), an in-kernel
+     *                         launch enclave, or tokens from user space
+     * @param launchSigner     in the token modes, the MRSIGNER the LE-hash MSRs are fixed to (the
+     *                         trusted launch enclave's signer); null under FLC
+     * @param msrWriteNanos    [MODEL] cost of one WRMSR to IA32_SGXLEPUBKEYHASHn, spent busy-waiting
+     *                         (0: free); the per-CPU cache exists to avoid it
      */
-    public record Config(boolean cacheLeHash, long einitSleepMillis) {
+    public record Config(boolean cacheLeHash, long einitSleepMillis, LaunchMode launchMode, byte[] launchSigner,
+                         long msrWriteNanos) {
+        public Config {
+            if (launchMode != LaunchMode.FLC && (launchSigner == null || launchSigner.length != 32)) {
+                throw new IllegalArgumentException(launchMode + " needs the 32-byte MRSIGNER of the launch enclave");
+            }
+            launchSigner = launchSigner == null ? null : launchSigner.clone();
+        }
+
+        /** Mainline: flexible launch control, free MSR writes. */
+        public Config(boolean cacheLeHash, long einitSleepMillis) {
+            this(cacheLeHash, einitSleepMillis, LaunchMode.FLC, null, 0);
+        }
+
         public static Config defaults() {
             return new Config(true, 20);
+        }
+
+        @Override
+        public byte[] launchSigner() {
+            return launchSigner == null ? null : launchSigner.clone();
         }
     }
 
