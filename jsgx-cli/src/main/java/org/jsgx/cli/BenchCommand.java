@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--file", description = "measure: a 1 GiB SGXS file from disk instead of JMH in memory")
     private boolean file;
 
+    @Option(names = "--threads", split = ",", paramLabel = "N[,N...]",
+            description = "run the benchmark once per thread count (JMH threads), e.g. 1,2,4,8; scores are keyed name@N")
+    private java.util.List<Integer> threads;
+
     /** The registered names, for help and completion. */
     static final class Names implements Iterable<String> {
         @Override
@@ -67,7 +71,17 @@ public final class BenchCommand implements Callable<Integer> {
             throw CliException.badInput("unknown benchmark '" + name + "' (known: "
                     + String.join(", ", BenchRegistry.names()) + ")");
         }
-        Map<String, Double> scores = run(options(def));
+        Map<String, Double> scores = new LinkedHashMap<>();
+        if (threads == null || threads.isEmpty()) {
+            scores.putAll(run(options(def), ""));
+        } else {
+            for (int n : threads) {
+                if (n < 1) {
+                    throw CliException.badInput("--threads: " + n + " is not a thread count");
+                }
+                scores.putAll(run(new OptionsBuilder().parent(options(def)).threads(n).build(), "@" + n));
+            }
+        }
         BenchDefinition.Figures f = def.evaluator().evaluate(scores);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -112,8 +126,11 @@ public final class BenchCommand implements Callable<Integer> {
                 .build();
     }
 
-    /** Runs JMH; returns the primary score (ops/s) per benchmark method. */
-    private static Map<String, Double> run(Options options) {
+    /**
+     * Runs JMH; returns the primary score (ops/s) per benchmark method, keyed by the method's
+     * name, then its parameters as [k=v,...] when it has any, then {@code suffix}.
+     */
+    private static Map<String, Double> run(Options options, String suffix) {
         PrintStream stdout = System.out;
         // JMH writes to the console in places; keep stdout for the command's own result
         System.setOut(System.err);
@@ -123,7 +140,14 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Double> scores = new LinkedHashMap<>();
             for (RunResult r : results) {
                 String full = r.getParams().getBenchmark();
-                scores.put(full.substring(full.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+                StringBuilder key = new StringBuilder(full.substring(full.lastIndexOf('.') + 1));
+                java.util.Collection<String> params = r.getParams().getParamsKeys();
+                if (!params.isEmpty()) {
+                    java.util.StringJoiner j = new java.util.StringJoiner(",", "[", "]");
+                    params.forEach(k -> j.add(k + "=" + r.getParams().getParam(k)));
+                    key.append(j);
+                }
+                scores.put(key.append(suffix).toString(), r.getPrimaryResult().getScore());
             }
             return scores;
         } catch (RunnerException e) {

@@ -3,6 +3,7 @@ package org.jsgx.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jsgx.bench.BuildBenchmark;
+import org.jsgx.bench.EinitBenchmark;
 import org.jsgx.bench.MeasureBenchmark;
 import org.jsgx.bench.PagingBenchmark;
 
@@ -28,6 +29,10 @@ public final class BenchRegistry {
                 "64 MiB enclave built through the driver's ioctls vs. measuring the same pages alone (lower is better)",
                 "^" + BuildBenchmark.class.getName().replace(".", "\\.") + "\\.",
                 "build_time", "ms", 1.25, BenchRegistry::buildFigures, true));
+        register(new BenchDefinition("einit",
+                "INITs/s per launch mode (FLC, in-kernel LE, user tokens), scaling from 1 to N threads (--threads)",
+                "^" + EinitBenchmark.class.getName().replace(".", "\\.") + "\\.",
+                "einit_flc", "EINIT/s", 1.5, EinitFigures::evaluate));
     }
 
     private BenchRegistry() {

@@ -192,6 +192,11 @@ public final class LogicalProcessor {
         leHashWrites++;
     }
 
+    /** Reset: the MSRs go back to Intel's LE signer (the kernel's cache of them is now stale). */
+    void resetLeHash() {
+        System.arraycopy(Platform.INTEL_LE_PUBKEY_HASH, 0, leHash, 0, 4);
+    }
+
     /** The MSRs as the 32-byte hash they hold (MSR i = bytes 8i..8i+7, little-endian). */
     public byte[] leHashBytes() {
         byte[] h = new byte[32];

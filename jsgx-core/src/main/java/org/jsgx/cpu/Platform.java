@@ -109,6 +109,18 @@ public final class Platform {
         ownerEpoch = v.clone();
     }
 
+    /**
+     * [MODEL] A platform reset as launch control sees it: a new IA32_SGXOWNEREPOCH (so every
+     * EINITTOKEN key changes and tokens minted before stop verifying) and the LE-hash MSRs back at
+     * their reset value on every processor. EPC contents are left alone: enclaves are not torn down.
+     */
+    public void resetLaunchState(byte[] newOwnerEpoch) {
+        ownerEpoch(newOwnerEpoch);
+        for (LogicalProcessor lp : cpus) {
+            lp.resetLeHash();
+        }
+    }
+
     public long featureControl() {
         return featureControl;
     }

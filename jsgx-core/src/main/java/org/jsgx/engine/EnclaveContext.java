@@ -40,6 +40,12 @@ public interface EnclaveContext {
     /** An instruction fetch (needs an executable page). */
     byte[] fetch(long la, int len);
 
+    /** ENCLU[EREPORT]: TARGETINFO, REPORTDATA and the output REPORT by linear address. */
+    void ereport(long targetInfo, long reportData, long output);
+
+    /** ENCLU[EGETKEY]: returns RAX (0 or an SGX status code); the key goes to {@code output}. */
+    long egetkey(long keyRequest, long output);
+
     /** ENCLU[EACCEPT]: returns RAX (0 or an SGX status code). */
     long eaccept(long secinfo, long page);
 

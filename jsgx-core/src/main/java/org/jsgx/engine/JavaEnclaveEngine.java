@@ -229,6 +229,19 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
         }
 
         @Override
+        public void ereport(long targetInfo, long reportData, long output) {
+            retry(p -> {
+                p.enclu().ereport(targetInfo, reportData, output);
+                return null;
+            });
+        }
+
+        @Override
+        public long egetkey(long keyRequest, long output) {
+            return retry(p -> (long) p.enclu().egetkey(keyRequest, output).code());
+        }
+
+        @Override
         public void emodpe(long secinfo, long page) {
             retry(p -> {
                 p.enclu().emodpe(secinfo, page);

@@ -23,19 +23,41 @@ public final class Kernel implements EnclaveFaultSink {
      *                         changed words (the brief's requirement; mainline writes all four
      *                         before every EINIT)
      * @param einitSleepMillis SGX_EINIT_SLEEP_TIME between EINIT retry rounds (20 ms in Linux)
+     * @param launchMode       who authorises EINIT: flexible launch control (mainline), an in-kernel
+     *                         launch enclave, or tokens from user space
+     * @param launchSigner     in the token modes, the MRSIGNER the LE-hash MSRs are fixed to (the
+     *                         trusted launch enclave's signer); null under FLC
+     * @param msrWriteNanos    [MODEL] cost of one WRMSR to IA32_SGXLEPUBKEYHASHn, spent busy-waiting
+     *                         (0: free); the per-CPU cache exists to avoid it
      * @param uapi             the enclave-permission design the driver implements
      * @param lsm              the security module whose hooks the kernel calls
      */
-    public record Config(boolean cacheLeHash, long einitSleepMillis, SgxUapi uapi,
-            org.jsgx.lsm.SecurityModule lsm) {
+    public record Config(boolean cacheLeHash, long einitSleepMillis, LaunchMode launchMode, byte[] launchSigner,
+                         long msrWriteNanos, SgxUapi uapi, org.jsgx.lsm.SecurityModule lsm) {
         public Config {
+            if (launchMode != LaunchMode.FLC && (launchSigner == null || launchSigner.length != 32)) {
+                throw new IllegalArgumentException(launchMode + " needs the 32-byte MRSIGNER of the launch enclave");
+            }
+            launchSigner = launchSigner == null ? null : launchSigner.clone();
             java.util.Objects.requireNonNull(uapi);
             java.util.Objects.requireNonNull(lsm);
         }
 
-        /** The merged driver with no security module. */
+        /** Mainline: flexible launch control, free MSR writes, no security module. */
         public Config(boolean cacheLeHash, long einitSleepMillis) {
-            this(cacheLeHash, einitSleepMillis, SgxUapi.UPSTREAM, org.jsgx.lsm.SecurityModule.NONE);
+            this(cacheLeHash, einitSleepMillis, LaunchMode.FLC, null, 0);
+        }
+
+        /** A launch mode on the merged driver with no security module. */
+        public Config(boolean cacheLeHash, long einitSleepMillis, LaunchMode launchMode, byte[] launchSigner,
+                      long msrWriteNanos) {
+            this(cacheLeHash, einitSleepMillis, launchMode, launchSigner, msrWriteNanos, SgxUapi.UPSTREAM,
+                    org.jsgx.lsm.SecurityModule.NONE);
+        }
+
+        /** A permission design and security module under flexible launch control. */
+        public Config(boolean cacheLeHash, long einitSleepMillis, SgxUapi uapi, org.jsgx.lsm.SecurityModule lsm) {
+            this(cacheLeHash, einitSleepMillis, LaunchMode.FLC, null, 0, uapi, lsm);
         }
 
         public static Config defaults() {
@@ -43,7 +65,12 @@ public final class Kernel implements EnclaveFaultSink {
         }
 
         public Config with(SgxUapi u, org.jsgx.lsm.SecurityModule m) {
-            return new Config(cacheLeHash, einitSleepMillis, u, m);
+            return new Config(cacheLeHash, einitSleepMillis, launchMode, launchSigner, msrWriteNanos, u, m);
+        }
+
+        @Override
+        public byte[] launchSigner() {
+            return launchSigner == null ? null : launchSigner.clone();
         }
     }
 

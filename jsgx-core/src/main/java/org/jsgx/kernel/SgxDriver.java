@@ -34,6 +34,7 @@ public final class SgxDriver {
     final SgxEpcAllocator allocator;
     final SgxReclaimer reclaimer;
     final SgxEncls encls;
+    final SgxLaunchControl launch;
     final boolean sgx2;
     final long attributesReservedMask;
     final long miscReservedMask;
@@ -52,7 +53,8 @@ public final class SgxDriver {
         this.allocator = new SgxEpcAllocator(kernel.platform());
         this.reclaimer = new SgxReclaimer(this);
         allocator.reclaimer(reclaimer);
-        this.encls = new SgxEncls(kernel.ram(), kernel.config().cacheLeHash());
+        this.encls = new SgxEncls(kernel.ram(), kernel.config().cacheLeHash(), kernel.config().msrWriteNanos());
+        this.launch = new SgxLaunchControl(kernel.config());
         this.sgx2 = caps.sgx2();
         // sgx_drv_init: the masks INIT checks SIGSTRUCT against, from CPUID.(12H,0/1)
         this.attributesReservedMask = ~caps.attributesMask().flags() | SGX_ATTR_RESERVED_MASK;
@@ -68,6 +70,21 @@ public final class SgxDriver {
 
     public SgxReclaimer reclaimer() {
         return reclaimer;
+    }
+
+    /** Launch control: mode, in-kernel LE, its mutex's counters. */
+    public SgxLaunchControl launchControl() {
+        return launch;
+    }
+
+    /** WRMSRs to IA32_SGXLEPUBKEYHASHn the driver issued, over all CPUs. */
+    public long leHashMsrWrites() {
+        return encls.msrWrites();
+    }
+
+    /** MSR words the per-CPU cache found already loaded, so not written. */
+    public long leHashMsrWritesSkipped() {
+        return encls.msrWritesSkipped();
     }
 
     public DeviceNode enclaveNode() {

@@ -26,6 +26,8 @@ public final class SgxEnclave {
     long base;
     long size;
     long attributes;
+    /** SECS.ATTRIBUTES.XFRM, which a launch token must match as well. */
+    long xfrm;
     long attributesMask = SgxDriver.SGX_ATTR_UNPRIV_MASK;
     final ReentrantLock lock = new ReentrantLock();
     final ConcurrentHashMap<Long, SgxEnclPage> pageArray = new ConcurrentHashMap<>();

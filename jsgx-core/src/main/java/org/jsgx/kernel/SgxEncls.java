@@ -29,6 +29,9 @@ final class SgxEncls {
 
     private final PhysRam ram;
     private final boolean cacheLeHash;
+    private final long msrWriteNanos;
+    private final java.util.concurrent.atomic.LongAdder msrWrites = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder msrWritesSkipped = new java.util.concurrent.atomic.LongAdder();
     private final ConcurrentHashMap<Integer, PerCpu> perCpu = new ConcurrentHashMap<>();
 
     /** A CPU's scratch frames, its "preemption disabled" lock and its LE-hash MSR cache. */
@@ -40,9 +43,10 @@ final class SgxEncls {
         long[] leHash;
     }
 
-    SgxEncls(PhysRam ram, boolean cacheLeHash) {
+    SgxEncls(PhysRam ram, boolean cacheLeHash, long msrWriteNanos) {
         this.ram = ram;
         this.cacheLeHash = cacheLeHash;
+        this.msrWriteNanos = msrWriteNanos;
     }
 
     static boolean faulted(int ret) {
@@ -135,27 +139,65 @@ final class SgxEncls {
 
     /**
      * sgx_einit: the LE-pubkey-hash MSRs (sgx_update_lepubkeyhash, skipping words this CPU's
-     * cache says are already there) and EINIT with an all-zero token, on one CPU.
+     * cache says are already there unless {@code enforce}) and EINIT with {@code token} (null: the
+     * all-zero token of flexible launch control), on one CPU.
      */
-    int einit(LogicalProcessor lp, byte[] sigstruct, long[] leHash, long secsEpc) {
+    int einit(LogicalProcessor lp, byte[] sigstruct, byte[] token, long[] leHash, long secsEpc, boolean enforce) {
         return run(lp, c -> {
-            for (int i = 0; i < 4; i++) {
-                if (!cacheLeHash || c.leHash == null || c.leHash[i] != leHash[i]) {
-                    lp.wrmsrLeHash(i, leHash[i]);
-                    if (cacheLeHash) {
-                        if (c.leHash == null) {
-                            c.leHash = new long[4];
-                            java.util.Arrays.fill(c.leHash, ~leHash[0]); // nothing known yet
-                        }
-                        c.leHash[i] = leHash[i];
-                    }
-                }
-            }
+            updateLeHash(lp, c, leHash, enforce);
             MemorySegment buf = ram.frame(c.buffer);
             buf.fill((byte) 0);
             MemorySegment.copy(sigstruct, 0, buf, ValueLayout.JAVA_BYTE, 0, sigstruct.length);
+            if (token != null) {
+                MemorySegment.copy(token, 0, buf, ValueLayout.JAVA_BYTE, TOKEN_OFFSET, token.length);
+            }
             return lp.encls().einit(c.buffer, secsEpc, c.buffer + TOKEN_OFFSET);
         });
+    }
+
+    int einit(LogicalProcessor lp, byte[] sigstruct, long[] leHash, long secsEpc) {
+        return einit(lp, sigstruct, null, leHash, secsEpc, false);
+    }
+
+    private void updateLeHash(LogicalProcessor lp, PerCpu c, long[] leHash, boolean enforce) {
+        if (cacheLeHash && c.leHash == null) {
+            // the cache starts from what the CPU holds (reset value or an earlier owner's)
+            c.leHash = new long[4];
+            for (int i = 0; i < 4; i++) {
+                c.leHash[i] = lp.rdmsrLeHash(i);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            if (enforce || !cacheLeHash || c.leHash[i] != leHash[i]) {
+                lp.wrmsrLeHash(i, leHash[i]);
+                msrWrites.increment();
+                spin(msrWriteNanos);
+                if (cacheLeHash) {
+                    c.leHash[i] = leHash[i];
+                }
+            } else {
+                msrWritesSkipped.increment();
+            }
+        }
+    }
+
+    /** [MODEL] the WRMSR's cost: busy, with preemption disabled, as the real instruction is. */
+    private static void spin(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    long msrWrites() {
+        return msrWrites.sum();
+    }
+
+    long msrWritesSkipped() {
+        return msrWritesSkipped.sum();
     }
 
     int eremove(LogicalProcessor lp, long epc) {

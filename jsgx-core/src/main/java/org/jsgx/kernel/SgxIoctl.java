@@ -1,6 +1,7 @@
 package org.jsgx.kernel;
 
 import org.jsgx.cpu.Crypto;
+import org.jsgx.cpu.EinitToken;
 import org.jsgx.cpu.PageType;
 import org.jsgx.cpu.SecInfo;
 import org.jsgx.cpu.Secs;
@@ -18,6 +19,11 @@ public final class SgxIoctl {
     public static final int SGX_IOC_ENCLAVE_CREATE = 0x4008A400;
     public static final int SGX_IOC_ENCLAVE_ADD_PAGES = 0xC030A401;
     public static final int SGX_IOC_ENCLAVE_INIT = 0x4008A402;
+    /**
+     * [MODEL uAPI] _IOW(SGX_MAGIC, 0x02, struct sgx_enclave_init_token): INIT with a token from
+     * user space; only in {@link LaunchMode#USER_TOKEN} (elsewhere it is an unknown command).
+     */
+    public static final int SGX_IOC_ENCLAVE_INIT_TOKEN = 0x4010A402;
     public static final int SGX_IOC_ENCLAVE_PROVISION = 0x4008A403;
     public static final int SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS = 0xC028A405;
     public static final int SGX_IOC_ENCLAVE_MODIFY_TYPES = 0xC028A406;
@@ -52,7 +58,13 @@ public final class SgxIoctl {
             return switch (cmd) {
                 case SGX_IOC_ENCLAVE_CREATE -> create(encl, task, arg);
                 case SGX_IOC_ENCLAVE_ADD_PAGES -> addPages(encl, task, arg);
-                case SGX_IOC_ENCLAVE_INIT -> init(encl, task, arg);
+                case SGX_IOC_ENCLAVE_INIT -> init(encl, task, arg, false);
+                case SGX_IOC_ENCLAVE_INIT_TOKEN -> {
+                    ErrnoException.check(encl.drv.launch.mode() != LaunchMode.USER_TOKEN, Errno.ENOIOCTLCMD,
+                            "ENCLAVE_INIT_TOKEN: user-space tokens are not accepted in launch mode "
+                                    + encl.drv.launch.mode());
+                    yield init(encl, task, arg, true);
+                }
                 case SGX_IOC_ENCLAVE_PROVISION -> provision(encl, task, arg);
                 case SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS -> restrictPermissions(encl, task, arg);
                 case SGX_IOC_ENCLAVE_MODIFY_TYPES -> modifyTypes(encl, task, arg);
@@ -119,6 +131,7 @@ public final class SgxIoctl {
             }
             encl.secs.epcPage = secsEpc;
             encl.attributes = secs.attributes().flags();
+            encl.xfrm = secs.attributes().xfrm();
             encl.attributesMask = SgxDriver.SGX_ATTR_UNPRIV_MASK;
             encl.debug = (encl.attributes & SgxDriver.SGX_ATTR_DEBUG) != 0;
             encl.base = secs.baseAddr();
@@ -265,18 +278,29 @@ public final class SgxIoctl {
 
     // ---- SGX_IOC_ENCLAVE_INIT ----
 
-    private static long init(SgxEnclave encl, Task task, long arg) {
+    private static long init(SgxEnclave encl, Task task, long arg, boolean withToken) {
         ErrnoException.check(!encl.created || encl.initialized, Errno.EINVAL,
                 "ENCLAVE_INIT: the enclave must be created and not yet initialized");
-        SgxEnclaveInit a = new SgxEnclaveInit(task.mm().copyFromUser(arg, SgxEnclaveInit.SIZE));
-        byte[] sig = task.mm().copyFromUser(a.sigstruct(), SigStruct.SIZE);
+        byte[] sig;
+        byte[] token = null;
+        if (withToken) {
+            SgxEnclaveInitToken a = new SgxEnclaveInitToken(task.mm().copyFromUser(arg, SgxEnclaveInitToken.SIZE));
+            sig = task.mm().copyFromUser(a.sigstruct(), SigStruct.SIZE);
+            token = task.mm().copyFromUser(a.einittoken(), EinitToken.SIZE);
+        } else {
+            SgxEnclaveInit a = new SgxEnclaveInit(task.mm().copyFromUser(arg, SgxEnclaveInit.SIZE));
+            sig = task.mm().copyFromUser(a.sigstruct(), SigStruct.SIZE);
+        }
         SigStruct s = SigStruct.of(sig);
         ErrnoException.check(s.vendor() != 0 && s.vendor() != SigStruct.VENDOR_INTEL, Errno.EINVAL,
                 "ENCLAVE_INIT: SIGSTRUCT vendor 0x%04x is neither 0 nor 0x8086", s.vendor());
         SgxDriver drv = encl.drv;
-        ErrnoException.check((encl.attributes & ~encl.attributesMask) != 0, Errno.EACCES, 
+        SgxLaunchControl launch = drv.launch;
+        // with a trusted LE, EINITTOKENKEY is the CPU's to police (only the LE's signer gets it)
+        long allowed = encl.attributesMask | (launch.mode() != LaunchMode.FLC ? SgxDriver.SGX_ATTR_EINITTOKENKEY : 0);
+        ErrnoException.check((encl.attributes & ~allowed) != 0, Errno.EACCES,
                 "ENCLAVE_INIT: attributes 0x%x are not allowed (allowed mask 0x%x; PROVISIONKEY needs the PROVISION ioctl)",
-                encl.attributes, encl.attributesMask);
+                encl.attributes, allowed);
         ErrnoException.check((s.attributes().flags() & s.attributeMask().flags() & drv.attributesReservedMask) != 0,
                 Errno.EINVAL, "ENCLAVE_INIT: SIGSTRUCT attributes set reserved bits under the mask");
         ErrnoException.check((Integer.toUnsignedLong(s.miscSelect()) & Integer.toUnsignedLong(s.miscMask())
@@ -285,16 +309,24 @@ public final class SgxIoctl {
                 Errno.EINVAL, "ENCLAVE_INIT: SIGSTRUCT xfrm sets reserved bits");
         drv.kernel.lsm().enclaveInit(task, encl, s, encl.attributes);
         byte[] mrSigner = Crypto.sha256(s.modulusLe());
-        long[] hash = new long[4];
-        for (int i = 0; i < 4; i++) {
-            hash[i] = org.jsgx.cpu.Bytes.le64(mrSigner, 8 * i);
+        long[] hash = launch.msrHash(mrSigner);
+        if (launch.mode() == LaunchMode.KERNEL_LE && !launch.isLaunchSigner(mrSigner)) {
+            // the 2017 flow: the kernel's LE mints the token before the enclave is locked
+            token = launch.kernelToken(sig, encl.attributes, encl.xfrm);
         }
         encl.lock.lock();
         try {
             int ret = SgxStatus.SGX_UNMASKED_EVENT.code();
+            boolean enforced = false;
             for (int i = 0; i < SGX_EINIT_SLEEP_COUNT; i++) {
                 for (int j = 0; j < SGX_EINIT_SPIN_COUNT; j++) {
-                    ret = drv.encls.einit(task.cpu(), sig, hash, encl.secs.epcPage.pa);
+                    ret = drv.encls.einit(task.cpu(), sig, token, hash, encl.secs.epcPage.pa, enforced);
+                    // a stale MSR cache (the MSRs reset under it) looks like a bad token: rewrite once
+                    if (ret == SgxStatus.SGX_INVALID_EINITTOKEN.code() && !enforced) {
+                        enforced = true;
+                        j--;
+                        continue;
+                    }
                     if (ret != SgxStatus.SGX_UNMASKED_EVENT.code()) {
                         break;
                     }

@@ -120,10 +120,28 @@ public final class TestEnclLoader {
 
     /** encl_build: CREATE, ADD_PAGES per segment, INIT. */
     public static void build(Encl e) {
+        long scratch = buildUninitialized(e);
+        Task t = e.task;
+        t.mm().write(scratch + 0x1000, e.sigstruct.toByteArray());
+        t.mm().write(scratch, SgxEnclaveInit.allocate().sigstruct(scratch + 0x1000).toByteArray());
+        if (t.ioctl(e.fd, SgxIoctl.SGX_IOC_ENCLAVE_INIT, scratch) != 0) {
+            throw fail(t, "SGX_IOC_ENCLAVE_INIT");
+        }
+        t.munmap(scratch, 0x4000);
+    }
+
+    /** The SECS attributes encl_build creates the enclave with (what a launch token must carry). */
+    public static final Attributes ATTRIBUTES = new Attributes(Attributes.MODE64BIT, 3);
+
+    /**
+     * encl_build up to INIT (CREATE and the ADD_PAGES), for launchers that INIT differently;
+     * returns the 0x4000-byte scratch mapping used, which the caller unmaps.
+     */
+    public static long buildUninitialized(Encl e) {
         Task t = e.task;
         e.base = mapArea(t, e.size);
         long scratch = t.mmap(0, 0x4000, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
-        Secs secs = Secs.allocate().ssaFrameSize(1).attributes(new Attributes(Attributes.MODE64BIT, 3)).miscSelect(0)
+        Secs secs = Secs.allocate().ssaFrameSize(1).attributes(ATTRIBUTES).miscSelect(0)
                 .baseAddr(e.base).size(e.size);
         t.mm().write(scratch + 0x1000, secs.toByteArray());
         t.mm().write(scratch, SgxEnclaveCreate.allocate().src(scratch + 0x1000).toByteArray());
@@ -138,12 +156,7 @@ public final class TestEnclLoader {
                 throw fail(t, String.format("SGX_IOC_ENCLAVE_ADD_PAGES at 0x%x", s.offset()));
             }
         }
-        t.mm().write(scratch + 0x1000, e.sigstruct.toByteArray());
-        t.mm().write(scratch, SgxEnclaveInit.allocate().sigstruct(scratch + 0x1000).toByteArray());
-        if (t.ioctl(e.fd, SgxIoctl.SGX_IOC_ENCLAVE_INIT, scratch) != 0) {
-            throw fail(t, "SGX_IOC_ENCLAVE_INIT");
-        }
-        t.munmap(scratch, 0x4000);
+        return scratch;
     }
 
     /** The harness's mapping of every segment at base + offset with its rights, MAP_SHARED|MAP_FIXED. */
