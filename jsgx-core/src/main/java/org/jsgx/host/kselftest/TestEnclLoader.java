@@ -36,6 +36,7 @@ public final class TestEnclLoader {
         public long srcSize;
         public final List<Segment> segments = new ArrayList<>();
         public SigStruct sigstruct;
+        public byte[] mrenclave;
     }
 
     private TestEnclLoader() {
@@ -52,6 +53,15 @@ public final class TestEnclLoader {
 
     /** encl_load(path, encl, heap_size[, dynamic_size]) of {@code enclave}. */
     public static Encl load(Task task, KselftestEnclave enclave, long heapSize, long dynamicSize) {
+        return load(task, enclave, heapSize, dynamicSize, TestEnclSigner::sign);
+    }
+
+    /**
+     * encl_load with another signer: {@code signer} maps MRENCLAVE (encl_measure's hash) to the
+     * SIGSTRUCT INIT will use (e.g. signed with a given key, or read from a file).
+     */
+    public static Encl load(Task task, KselftestEnclave enclave, long heapSize, long dynamicSize,
+            java.util.function.Function<byte[], SigStruct> signer) {
         Encl e = new Encl();
         e.task = task;
         e.fd = task.open(SgxDriver.SGX_ENCLAVE, OpenFile.O_RDWR);
@@ -100,7 +110,8 @@ public final class TestEnclLoader {
             size <<= 1;
         }
         e.size = size;
-        e.sigstruct = TestEnclSigner.sign(TestEnclSigner.mrenclave(size, e.segments));
+        e.mrenclave = TestEnclSigner.mrenclave(size, e.segments);
+        e.sigstruct = signer.apply(e.mrenclave);
         return e;
     }
 
