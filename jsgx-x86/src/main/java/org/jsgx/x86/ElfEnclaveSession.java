@@ -43,7 +43,8 @@ public final class ElfEnclaveSession implements AutoCloseable {
     private final long run;
 
     /**
-     * @param dynamicBytes extra ELRANGE after the heap (for EAUG); mapped RW with the enclave fd
+     * @param dynamicBytes extra ELRANGE after the heap (for EAUG); mapped RWX with the enclave fd, as the
+     *                     selftest augment tests do, so the EPCM alone decides
      * @param counting     count every instruction (an upcall per instruction; off for benchmarks)
      */
     public ElfEnclaveSession(Path elf, long heapBytes, long dynamicBytes, Function<byte[], SigStruct> signer,
@@ -59,7 +60,7 @@ public final class ElfEnclaveSession implements AutoCloseable {
             TestEnclLoader.mapSegments(encl);
             if (dynamicBytes > 0) {
                 long at = dynamicStart();
-                long got = task.mmap(at, dynamicBytes, Mman.PROT_READ | Mman.PROT_WRITE,
+                long got = task.mmap(at, dynamicBytes, Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC,
                         Mman.MAP_SHARED | Mman.MAP_FIXED, encl.fd, 0);
                 if (got != at) {
                     throw new IllegalStateException("mmap of the dynamic area: " + task.lastError());
