@@ -3,6 +3,7 @@ package org.jsgx.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jsgx.bench.BuildBenchmark;
+import org.jsgx.bench.EcallBenchmark;
 import org.jsgx.bench.MeasureBenchmark;
 import org.jsgx.bench.PagingBenchmark;
 
@@ -28,6 +29,11 @@ public final class BenchRegistry {
                 "64 MiB enclave built through the driver's ioctls vs. measuring the same pages alone (lower is better)",
                 "^" + BuildBenchmark.class.getName().replace(".", "\\.") + "\\.",
                 "build_time", "ms", 1.25, BenchRegistry::buildFigures, true));
+        // ecall: x86 engine round trip against the 2 us target (lower is better)
+        register(new BenchDefinition("ecall",
+                "x86 engine: EENTER->EEXIT round trip through the vDSO model vs. a 2 us target; ns per instruction",
+                "^" + EcallBenchmark.class.getName().replace(".", "\\.") + "\\.",
+                "ecall_round_trip", "us", 1.0, BenchRegistry::ecallFigures, true));
     }
 
     private BenchRegistry() {
@@ -81,6 +87,18 @@ public final class BenchRegistry {
         details.put("build_mbps", BuildBenchmark.ENCLAVE_BYTES / MB / (build / 1000));
         details.put("measure_mbps", BuildBenchmark.ENCLAVE_BYTES / MB / (measure / 1000));
         return new BenchDefinition.Figures(build, measure, details);
+    }
+
+    /** Round trip in us against 2 us; ns per instruction and MIPS of the two loops as details. */
+    static BenchDefinition.Figures ecallFigures(Map<String, Double> ops) {
+        double roundTripUs = 1e6 / score(ops, "ecall");
+        Map<String, Double> details = new LinkedHashMap<>();
+        for (String loop : new String[] {"compute", "store"}) {
+            double nsPerInsn = 1e9 / score(ops, loop) / EcallBenchmark.LOOP_INSTRUCTIONS;
+            details.put(loop + "_ns_per_insn", nsPerInsn);
+            details.put(loop + "_mips", 1000 / nsPerInsn);
+        }
+        return new BenchDefinition.Figures(roundTripUs, 2.0, details);
     }
 
     private static double score(Map<String, Double> ops, String benchmark) {
