@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             KeygenCommand.class,
             SelftestCommand.class,
+            RunCommand.class,
+            DemoCommand.class,
             SoakCommand.class,
             BenchCommand.class,
             PolicyCommand.class,

@@ -59,13 +59,28 @@ public final class SelfTest {
     private RSAPrivateCrtKey key;
     private SigStruct sig;
 
-    private SelfTest(Consumer<Result> listener) {
+    /** What the kernel selftest group runs against (default: the test enclave written in Java). */
+    private final org.jsgx.host.kselftest.KselftestEnclave kselftestEnclave;
+    private final String kselftestLabel;
+
+    private SelfTest(Consumer<Result> listener, org.jsgx.host.kselftest.KselftestEnclave enclave, String label) {
         this.listener = listener;
+        this.kselftestEnclave = enclave;
+        this.kselftestLabel = label;
     }
 
     /** Runs every check, reporting each to {@code listener} as it completes. */
     public static List<Result> run(Consumer<Result> listener) {
-        SelfTest t = new SelfTest(listener);
+        return run(listener, org.jsgx.host.kselftest.TestEncl.JAVA, "");
+    }
+
+    /**
+     * Runs every check with the kernel selftests against {@code enclave} (e.g. the real
+     * test_encl.elf on the x86 engine); {@code label} tags those results, e.g. "x86".
+     */
+    public static List<Result> run(Consumer<Result> listener, org.jsgx.host.kselftest.KselftestEnclave enclave,
+            String label) {
+        SelfTest t = new SelfTest(listener, enclave, label);
         t.all();
         return t.results;
     }
@@ -93,7 +108,9 @@ public final class SelfTest {
     private void kernelSelftests() {
         KernelSelftests.Scale scale = KernelSelftests.Scale.fromSystemProperties();
         for (String name : KernelSelftests.names()) {
-            check("sgx kselftest: " + name, () -> expect(KernelSelftests.run(name, scale), KernelSelftests.Status.PASS));
+            String tag = kselftestLabel.isEmpty() ? "sgx kselftest: " : "sgx kselftest (" + kselftestLabel + "): ";
+            check(tag + name, () -> expect(KernelSelftests.run(name, scale, true, kselftestEnclave),
+                    KernelSelftests.Status.PASS));
         }
     }
 

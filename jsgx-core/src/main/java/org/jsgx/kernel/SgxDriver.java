@@ -68,6 +68,16 @@ public final class SgxDriver {
         return allocator;
     }
 
+    /** How many times sgx_vma_fault ran (page-ins, ELDUs and EAUGs on enclave VMAs). */
+    public long vmaFaults() {
+        return vmOps.faults.get();
+    }
+
+    /** Pages the fault handler EAUGed into initialized enclaves. */
+    public long eaugPages() {
+        return vmOps.eaugs.get();
+    }
+
     public SgxReclaimer reclaimer() {
         return reclaimer;
     }

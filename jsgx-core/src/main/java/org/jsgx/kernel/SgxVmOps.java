@@ -11,6 +11,9 @@ import org.jsgx.cpu.PageType;
  */
 final class SgxVmOps implements VmOperations {
     private final SgxDriver drv;
+    /** sgx_vma_fault calls and the pages they EAUGed (for reports; the kernel has tracepoints). */
+    final java.util.concurrent.atomic.AtomicLong faults = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong eaugs = new java.util.concurrent.atomic.AtomicLong();
 
     SgxVmOps(SgxDriver drv) {
         this.drv = drv;
@@ -37,6 +40,7 @@ final class SgxVmOps implements VmOperations {
         if (!(vma.privateData instanceof SgxEnclave encl)) {
             return VmFault.SIGBUS;
         }
+        faults.incrementAndGet();
         Task task = vma.mm.owner;
         if (drv.sgx2 && !encl.pageArray.containsKey(addr >>> 12)) {
             return eaugPage(vma, encl, addr, task);
@@ -128,6 +132,7 @@ final class SgxVmOps implements VmOperations {
                 return VmFault.SIGBUS;
             }
             page.epcPage = epc;
+            eaugs.incrementAndGet();
             encl.secsChildCnt++;
             drv.reclaimer.markReclaimable(epc);
             if (vma != null) {

@@ -68,6 +68,7 @@ final class EnclaveMemoryMap {
         if (have != null && have.pa == want.pa) {
             if (have.perms != want.perms) {
                 uc.memProtect(page, PAGE, want.perms);
+                uc.removeTranslations(page, page + PAGE); // permissions changed: no code of the old view survives
                 pages.put(page, want);
             }
             return null;
@@ -106,6 +107,7 @@ final class EnclaveMemoryMap {
                 }
             } else if (perms != have.perms) {
                 uc.memProtect(page, PAGE, perms);
+                uc.removeTranslations(page, page + PAGE);
                 e.setValue(new Mapping(pa, perms));
             }
         }
@@ -128,6 +130,7 @@ final class EnclaveMemoryMap {
 
     private void unmap(long page) {
         uc.memUnmap(page, PAGE);
+        uc.removeTranslations(page, page + PAGE);
         pages.remove(page);
     }
 

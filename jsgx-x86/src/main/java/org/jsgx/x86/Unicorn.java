@@ -269,6 +269,7 @@ final class Unicorn implements AutoCloseable {
     /** C signatures of the hook callbacks (unicorn.h / x86.h). */
     static final FunctionDescriptor EVENTMEM = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG,
             JAVA_INT, JAVA_LONG, ADDRESS);
+    static final FunctionDescriptor HOOKCODE = FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
     static final FunctionDescriptor HOOKINTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
     static final FunctionDescriptor INSN_INVALID = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_CPUID = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);

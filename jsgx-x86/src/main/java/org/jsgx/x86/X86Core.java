@@ -55,8 +55,18 @@ final class X86Core implements AutoCloseable {
     private Throwable hookFailure;
     private long instructionsRetired;
 
+    private long aexCount;
+    /** Exact count from a code hook (only when counting was asked for: it costs an upcall per instruction). */
+    private long instructionsHooked;
+    private final boolean hookCount;
+
     X86Core(LogicalProcessor lp) {
+        this(lp, false);
+    }
+
+    X86Core(LogicalProcessor lp, boolean countEveryInstruction) {
         this.lp = lp;
+        this.hookCount = countEveryInstruction;
         this.uc = Unicorn.openX86_64();
         this.map = new EnclaveMemoryMap(uc);
         this.insn = uc.arena().allocate(16);
@@ -70,6 +80,9 @@ final class X86Core implements AutoCloseable {
         uc.hookAdd(UcConst.UC_HOOK_INSN, sys, UcConst.UC_X86_INS_SYSENTER);
         uc.hookAdd(UcConst.UC_HOOK_INSN, uc.upcall(this, "in", Unicorn.INSN_IN), UcConst.UC_X86_INS_IN);
         uc.hookAdd(UcConst.UC_HOOK_INSN, uc.upcall(this, "out", Unicorn.INSN_OUT), UcConst.UC_X86_INS_OUT);
+        if (countEveryInstruction) {
+            uc.hookAdd(UcConst.UC_HOOK_CODE, uc.upcall(this, "code", Unicorn.HOOKCODE), 0);
+        }
         boolean trapped = false;
         if (!lp.platform().capabilities().rdtscInEnclave()) {
             try {
@@ -89,6 +102,16 @@ final class X86Core implements AutoCloseable {
 
     long instructionsRetired() {
         return instructionsRetired;
+    }
+
+    /** Exits by AEX (faults, #UD, traps) since the core was created. */
+    long aexCount() {
+        return aexCount;
+    }
+
+    /** Instructions started (a faulting one counts, and again when ERESUME restarts it); -1 if not counted. */
+    long instructionsExecuted() {
+        return hookCount ? instructionsHooked : -1;
     }
 
     EnclaveMemoryMap memoryMap() {
@@ -162,6 +185,9 @@ final class X86Core implements AutoCloseable {
                     continue;
                 }
                 exit = handle(s, r);
+                if (exit instanceof AexExit) {
+                    aexCount++;
+                }
             }
         } finally {
             turn.unlock();
@@ -184,7 +210,7 @@ final class X86Core implements AutoCloseable {
                 ArchFault fault = map.fill(lp, f.address(), f.access());
                 if (fault != null) {
                     lastFill = null;
-                    return () -> lp.aex(fault, f.rip());
+                    return (AexExit) () -> lp.aex(fault, f.rip());
                 }
                 lastFill = f;
                 uc.regWrite(UcConst.UC_X86_REG_RIP, f.rip());
@@ -192,16 +218,16 @@ final class X86Core implements AutoCloseable {
             }
             case Stop.Fault f -> {
                 r.rip = f.rip();
-                return () -> lp.aex(f.fault(), f.rip());
+                return (AexExit) () -> lp.aex(f.fault(), f.rip());
             }
             case Stop.Event e -> {
                 r.rip = e.rip();
-                return () -> lp.aex(e.vector(), 0, 0, e.resumeRip());
+                return (AexExit) () -> lp.aex(e.vector(), 0, 0, e.resumeRip());
             }
             case Stop.Invalid i -> {
                 r.rip = i.rip();
                 if (!isEnclu(i.rip())) {
-                    return () -> lp.aex(VECTOR_UD, 0, 0, i.rip());
+                    return (AexExit) () -> lp.aex(VECTOR_UD, 0, 0, i.rip());
                 }
                 return enclu(r, i.rip());
             }
@@ -215,7 +241,7 @@ final class X86Core implements AutoCloseable {
         try {
             lp.enclu().execute();
         } catch (ArchFault f) {
-            return () -> lp.aex(f, rip);
+            return (AexExit) () -> lp.aex(f, rip);
         }
         if (!lp.enclaveMode()) {
             return () -> { }; // EEXIT: RIP, RCX and the outside FS/GS are already in lp.regs()
@@ -267,7 +293,15 @@ final class X86Core implements AutoCloseable {
         return uc.regRead(UcConst.UC_X86_REG_RIP);
     }
 
+    /** An exit that is an AEX (counted). */
+    private interface AexExit extends Runnable {
+    }
+
     // ---- hooks (upcalls from Unicorn): record a stop, never throw ----
+
+    void code(MemorySegment engine, long address, int size, MemorySegment user) {
+        instructionsHooked++;
+    }
 
     boolean memInvalid(MemorySegment engine, int type, long address, int size, long value, MemorySegment user) {
         try {

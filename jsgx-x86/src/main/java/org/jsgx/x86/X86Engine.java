@@ -18,10 +18,20 @@ import org.jsgx.cpu.LogicalProcessor;
  */
 public final class X86Engine implements EnclaveEngine, AutoCloseable {
     private final Map<LogicalProcessor, X86Core> cores = new ConcurrentHashMap<>();
+    private final boolean countInstructions;
 
     /** @throws UnicornUnavailableException when libunicorn.so.2 cannot be loaded */
     public X86Engine() {
+        this(false);
+    }
+
+    /**
+     * @param countInstructions count every instruction exactly with a code hook (an upcall per
+     *                          instruction: for reports, not for speed)
+     */
+    public X86Engine(boolean countInstructions) {
         Unicorn.version();
+        this.countInstructions = countInstructions;
     }
 
     /** True when libunicorn.so.2 can be loaded. */
@@ -47,13 +57,25 @@ public final class X86Engine implements EnclaveEngine, AutoCloseable {
 
     /** The engine of {@code lp} (created on first use). */
     X86Core core(LogicalProcessor lp) {
-        return cores.computeIfAbsent(lp, X86Core::new);
+        return cores.computeIfAbsent(lp, p -> new X86Core(p, countInstructions));
     }
 
     /** Instructions {@code lp} has executed in whole quanta (a lower bound, for measurements). */
     public long instructionsRetired(LogicalProcessor lp) {
         X86Core c = cores.get(lp);
         return c == null ? 0 : c.instructionsRetired();
+    }
+
+    /** AEXs {@code lp} has taken on this engine. */
+    public long aexCount(LogicalProcessor lp) {
+        X86Core c = cores.get(lp);
+        return c == null ? 0 : c.aexCount();
+    }
+
+    /** Exact instructions {@code lp} executed, or -1 when the engine was made without counting. */
+    public long instructionsExecuted(LogicalProcessor lp) {
+        X86Core c = cores.get(lp);
+        return c == null ? (countInstructions ? 0 : -1) : c.instructionsExecuted();
     }
 
     @Override

@@ -160,4 +160,13 @@ class EnclaveFaultTest {
         assertAex(CODE + EnclaveCode.AT_STORE, GprSgx.exitInfo(PF, GprSgx.EXIT_TYPE_HARDWARE));
         assertThat(e.exinfo(TCS0, 0).errcd()).isEqualTo(SGX_PF | PageFault.PFEC_W);
     }
+
+    @Test
+    void storeToAnExecuteOnlyCodePageIsAnSgxPageFault() {
+        // the process's page tables allow the write; the EPCM (R-X) refuses it
+        e.eenter(lp, TCS0, EnclaveCode.STORE, UNTRUSTED, CODE);
+        engine.run(lp);
+        assertAex(CODE + EnclaveCode.AT_STORE, GprSgx.exitInfo(PF, GprSgx.EXIT_TYPE_HARDWARE));
+        assertThat(e.faults).containsExactly(new long[] {CODE, SGX_PF | PageFault.PFEC_W});
+    }
 }

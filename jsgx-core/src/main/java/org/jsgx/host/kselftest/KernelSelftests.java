@@ -95,11 +95,13 @@ public final class KernelSelftests {
 
     private final Scale scale;
     private final boolean sgx2;
+    private final KselftestEnclave enclave;
     private SelftestHarness self;
 
-    private KernelSelftests(Scale scale, boolean sgx2) {
+    private KernelSelftests(Scale scale, boolean sgx2, KselftestEnclave enclave) {
         this.scale = scale;
         this.sgx2 = sgx2;
+        this.enclave = enclave;
     }
 
     /** The scenario names in the kernel's order. */
@@ -114,11 +116,16 @@ public final class KernelSelftests {
 
     /** Runs one scenario; {@code sgx2} false models a CPU without SGX2 (those tests SKIP). */
     public static Status run(String name, Scale scale, boolean sgx2) {
+        return run(name, scale, sgx2, TestEncl.JAVA);
+    }
+
+    /** Runs one scenario against {@code enclave} (the Java test enclave or a real binary). */
+    public static Status run(String name, Scale scale, boolean sgx2, KselftestEnclave enclave) {
         Body b = ALL.get(name);
         if (b == null) {
             throw new IllegalArgumentException("no kernel selftest named " + name);
         }
-        KernelSelftests t = new KernelSelftests(scale, sgx2);
+        KernelSelftests t = new KernelSelftests(scale, sgx2, enclave);
         try {
             b.run(t);
             return Status.PASS;
@@ -133,11 +140,16 @@ public final class KernelSelftests {
 
     /** Runs every scenario, reporting each as it completes. */
     public static List<Result> runAll(Scale scale, Consumer<Result> listener) {
+        return runAll(scale, TestEncl.JAVA, listener);
+    }
+
+    /** Runs every scenario against {@code enclave}, reporting each as it completes. */
+    public static List<Result> runAll(Scale scale, KselftestEnclave enclave, Consumer<Result> listener) {
         List<Result> out = new ArrayList<>();
         for (String name : ALL.keySet()) {
             Result r;
             try {
-                Status s = run(name, scale);
+                Status s = run(name, scale, true, enclave);
                 r = new Result(name, s, "");
             } catch (AssertionError | RuntimeException e) {
                 r = new Result(name, Status.FAIL, String.valueOf(e.getMessage()));
@@ -151,7 +163,7 @@ public final class KernelSelftests {
     // ---- harness helpers (kselftest_harness.h) ----
 
     private void setup(long heap, long dynamic) {
-        self = new SelftestHarness(scale.epcBytes(), sgx2, heap, dynamic);
+        self = new SelftestHarness(enclave, scale.epcBytes(), sgx2, heap, dynamic);
     }
 
     private static void expectEq(Object got, Object want, String what) {
@@ -394,7 +406,7 @@ public final class KernelSelftests {
     private void tcsPermissions() {
         setup(ENCL_HEAP_SIZE_DEFAULT, 0);
         requireSgx2Ioctl(SgxIoctl.SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, SgxEnclaveRestrictPermissions.allocate());
-        SgxEnclaveRestrictPermissions ioc = SgxEnclaveRestrictPermissions.allocate().offset(TestEncl.TCS1)
+        SgxEnclaveRestrictPermissions ioc = SgxEnclaveRestrictPermissions.allocate().offset(self.encl.segments.get(0).offset())
                 .length(PAGE_SIZE).permissions(R);
         long ret = ioctl(SgxIoctl.SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, ioc);
         expectEq(ret, -1L, "RESTRICT_PERMISSIONS on a TCS");
@@ -520,7 +532,7 @@ public final class KernelSelftests {
         for (long a : new long[] {stackEnd, tcs, ssa}) {
             expectEq(eaccept(a, R | W | REG | PENDING), 0L, "eaccept_op.ret at 0x" + Long.toHexString(a));
         }
-        long[] init = {TestEncl.ENCL_OP_INIT_TCS_PAGE, tcs, total + 2 * PAGE_SIZE, TestEncl.ENCL_DYN_ENTRY};
+        long[] init = {TestEncl.ENCL_OP_INIT_TCS_PAGE, tcs, total + 2 * PAGE_SIZE, enclave.dynEntry()};
         expectEq(call(init, false), 0L, "ENCL_CALL(INIT_TCS_PAGE)");
         expectEexit();
         expectNoException();

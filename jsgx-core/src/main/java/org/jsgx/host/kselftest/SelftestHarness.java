@@ -26,16 +26,23 @@ final class SelftestHarness implements AutoCloseable {
     final Vdso vdso;
     final long op;
     final long run;
+    /** Op structs live in slots of the first user page below the ioctl scratch at op + 0x800. */
+    private static final int OP_SLOTS = 32, OP_SLOT_SIZE = 64;
+    private int slot = -1;
+    private long lastOp;
 
-    SelftestHarness(long epcBytes, boolean sgx2, long heapSize, long dynamicSize) {
+    final org.jsgx.cpu.EnclaveEngine engine;
+
+    SelftestHarness(KselftestEnclave enclave, long epcBytes, boolean sgx2, long heapSize, long dynamicSize) {
         platform = Platform.builder().epcSize(epcBytes).cpus(2)
                 .capabilities(org.jsgx.cpu.SgxCapabilities.defaults().withSgx2(sgx2)).build();
         kernel = Kernel.boot(platform, new Kernel.Config(true, 20));
         task = kernel.spawn(Cred.root(), 0);
-        encl = TestEnclLoader.load(task, heapSize, dynamicSize);
+        encl = TestEnclLoader.load(task, enclave, heapSize, dynamicSize);
         TestEnclLoader.build(encl);
         TestEnclLoader.mapSegments(encl);
-        vdso = new Vdso(task, TestEncl.engine());
+        engine = enclave.newEngine();
+        vdso = new Vdso(task, engine);
         op = task.mmap(0, 2 * PAGE_SIZE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
         run = op + PAGE_SIZE;
         task.mm().write(run, SgxEnclaveRun.allocate().tcs(encl.base).toByteArray());
@@ -63,12 +70,17 @@ final class SelftestHarness implements AutoCloseable {
 
     /** ENCL_CALL(op, run, clobbered): writes the op, enters TCS run.tcs, returns the vDSO's result and the op. */
     long call(long[] opWords, boolean clobbered) {
+        // main.c's ops are distinct local structs: an interrupted op resumed by ERESUME later
+        // (epcm_permissions, augment) still reads its own operands, not the next op's
+        slot = (slot + 1) % OP_SLOTS;
+        long op = this.op + slot * OP_SLOT_SIZE;
+        lastOp = op;
         byte[] b = new byte[opWords.length * 8];
         for (int i = 0; i < opWords.length; i++) {
             System.arraycopy(org.jsgx.cpu.Bytes.le64(opWords[i]), 0, b, 8 * i, 8);
         }
         task.mm().write(op, b);
-        long ret = clobbered ? vdso.sgxEnterEnclave(op, 0, 0, Vdso.EENTER, 0, 0, run) : wrapped(Vdso.EENTER);
+        long ret = clobbered ? vdso.sgxEnterEnclave(op, 0, 0, Vdso.EENTER, 0, 0, run) : wrapped(op, Vdso.EENTER);
         byte[] back = task.mm().read(op, b.length);
         for (int i = 0; i < opWords.length; i++) {
             opWords[i] = org.jsgx.cpu.Bytes.le64(back, 8 * i);
@@ -77,7 +89,7 @@ final class SelftestHarness implements AutoCloseable {
     }
 
     /** call.S's sgx_enter_enclave: the callee-saved registers survive whatever the enclave does. */
-    private long wrapped(int function) {
+    private long wrapped(long op, int function) {
         var r = task.cpu().regs();
         long rbx = r.rbx, rbp = r.rbp, r12 = r.r12, r13 = r.r13, r14 = r.r14, r15 = r.r15;
         try {
@@ -94,7 +106,7 @@ final class SelftestHarness implements AutoCloseable {
 
     /** vdso_sgx_enter_enclave((unsigned long)&op, 0, 0, ERESUME, 0, 0, &run) on the op last written. */
     long eresume() {
-        return vdso.sgxEnterEnclave(op, 0, 0, Vdso.ERESUME, 0, 0, run);
+        return vdso.sgxEnterEnclave(lastOp, 0, 0, Vdso.ERESUME, 0, 0, run);
     }
 
     SgxEnclaveRun runStruct() {
@@ -111,6 +123,16 @@ final class SelftestHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        task.exit();
+        try {
+            task.exit();
+        } finally {
+            if (engine instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the engine", e);
+                }
+            }
+        }
     }
 }

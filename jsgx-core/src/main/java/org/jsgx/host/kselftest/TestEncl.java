@@ -33,6 +33,38 @@ public final class TestEncl {
             ENCL_OP_GET_FROM_ADDRESS = 3, ENCL_OP_NOP = 4, ENCL_OP_EACCEPT = 5, ENCL_OP_EMODPE = 6,
             ENCL_OP_INIT_TCS_PAGE = 7, ENCL_OP_MAX = 8;
 
+    /** This enclave as the kernel selftests load it: three segments, run by the Java-logic engine. */
+    public static final KselftestEnclave JAVA = new KselftestEnclave() {
+        @Override
+        public String describe() {
+            return "test enclave in Java (org.jsgx.host.kselftest.TestEncl)";
+        }
+
+        @Override
+        public java.util.List<Part> parts() {
+            byte[] img = image();
+            int rw = org.jsgx.kernel.Mman.PROT_READ | org.jsgx.kernel.Mman.PROT_WRITE;
+            return java.util.List.of(
+                    new Part(TCS1, TEXT, rw, SecInfo.flags(org.jsgx.cpu.PageType.PT_TCS, 0),
+                            java.util.Arrays.copyOfRange(img, (int) TCS1, (int) TEXT)),
+                    new Part(TEXT, DATA - TEXT, org.jsgx.kernel.Mman.PROT_READ | org.jsgx.kernel.Mman.PROT_EXEC,
+                            SecInfo.flags(org.jsgx.cpu.PageType.PT_REG, SecInfo.R | SecInfo.X),
+                            java.util.Arrays.copyOfRange(img, (int) TEXT, (int) DATA)),
+                    new Part(DATA, IMAGE_END - DATA, rw, SecInfo.flags(org.jsgx.cpu.PageType.PT_REG, SecInfo.R | SecInfo.W),
+                            java.util.Arrays.copyOfRange(img, (int) DATA, (int) IMAGE_END)));
+        }
+
+        @Override
+        public org.jsgx.cpu.EnclaveEngine newEngine() {
+            return engine();
+        }
+
+        @Override
+        public long dynEntry() {
+            return ENCL_DYN_ENTRY;
+        }
+    };
+
     private TestEncl() {
     }
 

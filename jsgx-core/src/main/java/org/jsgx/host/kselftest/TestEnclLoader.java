@@ -36,6 +36,7 @@ public final class TestEnclLoader {
         public long srcSize;
         public final List<Segment> segments = new ArrayList<>();
         public SigStruct sigstruct;
+        public byte[] mrenclave;
     }
 
     private TestEnclLoader() {
@@ -45,8 +46,22 @@ public final class TestEnclLoader {
         return new IllegalStateException(what + ": " + t.errno() + " (" + t.lastError() + ")");
     }
 
-    /** encl_load(path, encl, heap_size[, dynamic_size]). */
+    /** encl_load(path, encl, heap_size[, dynamic_size]) of the Java test enclave. */
     public static Encl load(Task task, long heapSize, long dynamicSize) {
+        return load(task, TestEncl.JAVA, heapSize, dynamicSize);
+    }
+
+    /** encl_load(path, encl, heap_size[, dynamic_size]) of {@code enclave}. */
+    public static Encl load(Task task, KselftestEnclave enclave, long heapSize, long dynamicSize) {
+        return load(task, enclave, heapSize, dynamicSize, TestEnclSigner::sign);
+    }
+
+    /**
+     * encl_load with another signer: {@code signer} maps MRENCLAVE (encl_measure's hash) to the
+     * SIGSTRUCT INIT will use (e.g. signed with a given key, or read from a file).
+     */
+    public static Encl load(Task task, KselftestEnclave enclave, long heapSize, long dynamicSize,
+            java.util.function.Function<byte[], SigStruct> signer) {
         Encl e = new Encl();
         e.task = task;
         e.fd = task.open(SgxDriver.SGX_ENCLAVE, OpenFile.O_RDWR);
@@ -66,40 +81,38 @@ public final class TestEnclLoader {
         task.munmap(p, 4096);
 
         // the ELF file, mapped read-only
-        byte[] image = TestEncl.image();
-        long bin = task.mmap(0, image.length, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS,
+        List<KselftestEnclave.Part> parts = enclave.parts();
+        long imageEnd = 0;
+        for (KselftestEnclave.Part p0 : parts) {
+            imageEnd = Math.max(imageEnd, p0.offset() + p0.size());
+        }
+        long bin = task.mmap(0, imageEnd, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS,
                 -1, 0);
-        task.mm().write(bin, image);
-        task.mprotect(bin, image.length, Mman.PROT_READ);
-        long tcsFlags = SecInfo.flags(org.jsgx.cpu.PageType.PT_TCS, 0);
-        long textFlags = SecInfo.flags(org.jsgx.cpu.PageType.PT_REG, SecInfo.R | SecInfo.X);
+        for (KselftestEnclave.Part p0 : parts) {
+            task.mm().write(bin + p0.offset(), p0.content());
+        }
+        task.mprotect(bin, imageEnd, Mman.PROT_READ);
         long dataFlags = SecInfo.flags(org.jsgx.cpu.PageType.PT_REG, SecInfo.R | SecInfo.W);
-        e.segments.add(new Segment(TestEncl.TCS1, TestEncl.TEXT, Mman.PROT_READ | Mman.PROT_WRITE, tcsFlags, true,
-                bin + TestEncl.TCS1, slice(image, TestEncl.TCS1, TestEncl.TEXT)));
-        e.segments.add(new Segment(TestEncl.TEXT, 0x1000, Mman.PROT_READ | Mman.PROT_EXEC, textFlags, true,
-                bin + TestEncl.TEXT, slice(image, TestEncl.TEXT, TestEncl.DATA)));
-        e.segments.add(new Segment(TestEncl.DATA, TestEncl.IMAGE_END - TestEncl.DATA,
-                Mman.PROT_READ | Mman.PROT_WRITE, dataFlags, true, bin + TestEncl.DATA,
-                slice(image, TestEncl.DATA, TestEncl.IMAGE_END)));
+        for (KselftestEnclave.Part p0 : parts) {
+            e.segments.add(new Segment(p0.offset(), p0.size(), p0.prot(), p0.flags(), true, bin + p0.offset(),
+                    p0.content()));
+        }
         long heap = task.mmap(0, heapSize, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS,
                 -1, 0);
         if (heap == -1) {
             throw fail(task, "mmap() heap");
         }
-        e.segments.add(new Segment(TestEncl.IMAGE_END, heapSize, Mman.PROT_READ | Mman.PROT_WRITE, dataFlags, false,
+        e.segments.add(new Segment(imageEnd, heapSize, Mman.PROT_READ | Mman.PROT_WRITE, dataFlags, false,
                 heap, null));
-        e.srcSize = TestEncl.IMAGE_END + heapSize;
+        e.srcSize = imageEnd + heapSize;
         long size = 4096;
         while (size < e.srcSize + dynamicSize) {
             size <<= 1;
         }
         e.size = size;
-        e.sigstruct = TestEnclSigner.sign(TestEnclSigner.mrenclave(size, e.segments));
+        e.mrenclave = TestEnclSigner.mrenclave(size, e.segments);
+        e.sigstruct = signer.apply(e.mrenclave);
         return e;
-    }
-
-    private static byte[] slice(byte[] b, long from, long to) {
-        return java.util.Arrays.copyOfRange(b, (int) from, (int) to);
     }
 
     /** encl_map_area: a 2×size PROT_NONE reservation, trimmed to a size-aligned ELRANGE. */

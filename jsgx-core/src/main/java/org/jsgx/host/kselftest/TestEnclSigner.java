@@ -45,9 +45,14 @@ public final class TestEnclSigner {
     }
 
     static SigStruct sign(byte[] mrenclave) {
+        return sign(mrenclave, key());
+    }
+
+    /** encl_measure's SIGSTRUCT for {@code mrenclave}, signed with {@code key}. */
+    public static SigStruct sign(byte[] mrenclave, RSAPrivateCrtKey key) {
         SigStructFields f = SigStructFields.builder().enclaveHash(mrenclave).vendor(0).date(0)
                 .attributes(new Attributes(Attributes.MODE64BIT, 3)).attributeMask(Attributes.ZERO)
                 .miscSelect(0).miscMask(0).isvProdId(0).isvSvn(0).build();
-        return SigStructSigner.sign(f, key());
+        return SigStructSigner.sign(f, key);
     }
 }
