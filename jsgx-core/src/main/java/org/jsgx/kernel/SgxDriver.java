@@ -1,6 +1,7 @@
 package org.jsgx.kernel;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import org.jsgx.cpu.Attributes;
@@ -34,6 +35,9 @@ public final class SgxDriver {
     final SgxEpcAllocator allocator;
     final SgxReclaimer reclaimer;
     final SgxEncls encls;
+    final SgxStats stats = new SgxStats();
+    /** The root EPC cgroup: every task starts in it; no limit. */
+    final SgxEpcCgroup rootCgroup = new SgxEpcCgroup("root");
     final boolean sgx2;
     final long attributesReservedMask;
     final long miscReservedMask;
@@ -51,7 +55,8 @@ public final class SgxDriver {
         SgxCapabilities caps = kernel.platform().capabilities();
         this.allocator = new SgxEpcAllocator(kernel.platform());
         this.reclaimer = new SgxReclaimer(this);
-        allocator.reclaimer(reclaimer);
+        allocator.reclaimer(reclaimer, rootCgroup);
+        reclaimer.addGroup(rootCgroup);
         this.encls = new SgxEncls(kernel.ram(), kernel.config().cacheLeHash());
         this.sgx2 = caps.sgx2();
         // sgx_drv_init: the masks INIT checks SIGSTRUCT against, from CPUID.(12H,0/1)
@@ -68,6 +73,33 @@ public final class SgxDriver {
 
     public SgxReclaimer reclaimer() {
         return reclaimer;
+    }
+
+    public SgxEpcCgroup rootCgroup() {
+        return rootCgroup;
+    }
+
+    /** mkdir of a child sgx_epc cgroup. */
+    public SgxEpcCgroup createCgroup(String name) {
+        SgxEpcCgroup g = new SgxEpcCgroup(name);
+        reclaimer.addGroup(g);
+        return g;
+    }
+
+    /** Every EPC statistic at once. */
+    public SgxStats.Snapshot stats() {
+        return SgxStats.snapshot(this);
+    }
+
+    List<SgxEnclave> enclaves() {
+        synchronized (enclaves) {
+            return List.copyOf(enclaves);
+        }
+    }
+
+    /** Stops ksgxswapd (kernel shutdown). */
+    public void shutdown() {
+        reclaimer.stop();
     }
 
     public DeviceNode enclaveNode() {
@@ -97,6 +129,8 @@ public final class SgxDriver {
         @Override
         public void open(OpenFile file, Task task) {
             SgxEnclave encl = new SgxEnclave(SgxDriver.this);
+            encl.cgroup = task.epcCgroup() != null ? task.epcCgroup() : rootCgroup;
+            encl.cgroup.enclaves.add(encl);
             enclaves.add(encl);
             file.privateData = encl;
         }
