@@ -443,14 +443,20 @@ public final class SgxReclaimer {
     void relieve(SgxEnclave encl, Task task) {
         SgxEpcCgroup g = encl.cgroup;
         if (g != null && g.atLimit()) {
-            if (reclaimPages(g, task.cpu()) == 0) {
+            // two full rotations of the group's LRU that free nothing: every page is in use
+            // right now (the faulting thread keeps its TCS and SSA young), nothing reclaimable
+            int rounds = 2 * (g.lruSize() / NR_TO_SCAN + 1);
+            for (int i = 0; i < rounds; i++) {
+                if (reclaimPages(g, task.cpu()) > 0) {
+                    return;
+                }
                 synchronized (g.lru) {
-                    if (!g.lru.isEmpty()) {
-                        return; // all young this round: the next batch finds them old
+                    if (g.lru.isEmpty()) {
+                        break;
                     }
                 }
-                oomKill(g, encl, true, task.cpu());
             }
+            oomKill(g, encl, true, task.cpu());
         } else {
             drv.allocator.awaitFree(2);
         }
