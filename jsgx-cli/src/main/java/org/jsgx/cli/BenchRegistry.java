@@ -5,6 +5,7 @@ import java.util.Map;
 import org.jsgx.bench.BuildBenchmark;
 import org.jsgx.bench.MeasureBenchmark;
 import org.jsgx.bench.PagingBenchmark;
+import org.jsgx.bench.ReclaimBenchmark;
 
 /** The benchmarks `jsgx bench` knows, by name. Add an entry here for a new benchmark. */
 public final class BenchRegistry {
@@ -28,6 +29,11 @@ public final class BenchRegistry {
                 "64 MiB enclave built through the driver's ioctls vs. measuring the same pages alone (lower is better)",
                 "^" + BuildBenchmark.class.getName().replace(".", "\\.") + "\\.",
                 "build_time", "ms", 1.25, BenchRegistry::buildFigures, true));
+        register(new BenchDefinition("reclaim",
+                "sustained EPC swap through the driver (faults + ksgxswapd) vs. raw EWB+ELDU round trips",
+                "^(" + ReclaimBenchmark.class.getName().replace(".", "\\.") + "\\.sweep|"
+                        + PagingBenchmark.class.getName().replace(".", "\\.") + "\\.ewbEldu)$",
+                "swap_throughput", "pages/s", 0.7, BenchRegistry::reclaimFigures));
     }
 
     private BenchRegistry() {
@@ -71,6 +77,19 @@ public final class BenchRegistry {
         double paging = score(ops, "ewbEldu");
         double gcm = score(ops, "aesGcmBaseline");
         return new BenchDefinition.Figures(paging, gcm, new LinkedHashMap<>());
+    }
+
+    /**
+     * Pages swapped per second by the driver (sweeps/s x pages per sweep, each page one EWB and
+     * one ELDU) against EWB+ELDU round trips per second of the bare cpu leaves.
+     */
+    static BenchDefinition.Figures reclaimFigures(Map<String, Double> ops) {
+        double swap = score(ops, "sweep") * ReclaimBenchmark.PAGES;
+        double raw = score(ops, "ewbEldu");
+        Map<String, Double> details = new LinkedHashMap<>();
+        details.put("sweeps_per_s", score(ops, "sweep"));
+        details.put("epc_pages", (double) ReclaimBenchmark.EPC_PAGES);
+        return new BenchDefinition.Figures(swap, raw, details);
     }
 
     /** Milliseconds per 64 MiB build through the ioctls against milliseconds to measure the same pages. */

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SelftestCommand.class,
             SoakCommand.class,
             BenchCommand.class,
+            ReclaimLabCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

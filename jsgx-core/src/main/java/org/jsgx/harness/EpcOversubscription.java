@@ -37,6 +37,8 @@ public final class EpcOversubscription implements AutoCloseable {
             OP_BUFFER = 48, OP_SIZE = 64;
     /** Modes: write then verify; verify only; copy one page out to OP_BUFFER. */
     public static final long WRITE_VERIFY = 0, VERIFY = 1, COPY_OUT = 2;
+    /** Reads 8 bytes of each page (a swap-throughput sweep: the fault path, not the copy). */
+    public static final long TOUCH = 3;
     public static final int MAX_THREADS = 2; // the test enclave has two TCSs
 
     public final Platform platform;
@@ -241,7 +243,11 @@ public final class EpcOversubscription implements AutoCloseable {
             long stride = Bytes.le64(o, OP_STRIDE), seed = Bytes.le64(o, OP_SEED);
             long heap = ctx.base() + TestEncl.IMAGE_END;
             long bad = 0;
-            if (mode == COPY_OUT) {
+            if (mode == TOUCH) {
+                for (long i = 0, p = first; i < count; i++, p += stride) {
+                    bad += ctx.read(heap + p * PAGE, 8)[0];
+                }
+            } else if (mode == COPY_OUT) {
                 ctx.write(Bytes.le64(o, OP_BUFFER), ctx.read(heap + first * PAGE, 64));
             } else {
                 if (mode == WRITE_VERIFY) {
