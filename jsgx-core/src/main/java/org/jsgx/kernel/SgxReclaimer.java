@@ -175,17 +175,26 @@ public final class SgxReclaimer {
         LogicalProcessor cpu = drv.kernel.platform().reservedCpu();
         while (true) {
             synchronized (waitq) {
+                int idleTicks = 0;
                 while (!wakeRequested && !stop) {
                     try {
                         waitq.wait(100);
                     } catch (InterruptedException e) {
+                        thread = null;
                         return;
                     }
                     if (shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
                         break;
                     }
+                    if (++idleTicks == 20) {
+                        // [MODEL] idle for 2 s: the thread ends and the next wake() starts a new
+                        // one, so kernels a test abandons do not keep polling threads alive
+                        thread = null;
+                        return;
+                    }
                 }
                 if (stop) {
+                    thread = null;
                     return;
                 }
                 wakeRequested = false;
