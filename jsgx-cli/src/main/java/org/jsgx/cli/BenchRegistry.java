@@ -7,6 +7,7 @@ import org.jsgx.bench.EinitBenchmark;
 import org.jsgx.bench.EcallBenchmark;
 import org.jsgx.bench.MeasureBenchmark;
 import org.jsgx.bench.PagingBenchmark;
+import org.jsgx.bench.ReclaimBenchmark;
 
 /** The benchmarks `jsgx bench` knows, by name. Add an entry here for a new benchmark. */
 public final class BenchRegistry {
@@ -39,6 +40,11 @@ public final class BenchRegistry {
                 "x86 engine: EENTER->EEXIT round trip through the vDSO model vs. the bare leaves; ns per instruction",
                 "^" + EcallBenchmark.class.getName().replace(".", "\\.") + "\\.",
                 "ecall_round_trip", "us", 2.0, BenchRegistry::ecallFigures, true));
+        register(new BenchDefinition("reclaim",
+                "sustained EPC swap through the driver (faults + ksgxswapd) vs. raw EWB+ELDU round trips",
+                "^(" + ReclaimBenchmark.class.getName().replace(".", "\\.") + "\\.sweep|"
+                        + PagingBenchmark.class.getName().replace(".", "\\.") + "\\.ewbEldu)$",
+                "swap_throughput", "pages/s", 0.7, BenchRegistry::reclaimFigures));
     }
 
     private BenchRegistry() {
@@ -82,6 +88,19 @@ public final class BenchRegistry {
         double paging = score(ops, "ewbEldu");
         double gcm = score(ops, "aesGcmBaseline");
         return new BenchDefinition.Figures(paging, gcm, new LinkedHashMap<>());
+    }
+
+    /**
+     * Pages swapped per second by the driver (sweeps/s x pages per sweep, each page one EWB and
+     * one ELDU) against EWB+ELDU round trips per second of the bare cpu leaves.
+     */
+    static BenchDefinition.Figures reclaimFigures(Map<String, Double> ops) {
+        double swap = score(ops, "sweep") * ReclaimBenchmark.PAGES;
+        double raw = score(ops, "ewbEldu");
+        Map<String, Double> details = new LinkedHashMap<>();
+        details.put("sweeps_per_s", score(ops, "sweep"));
+        details.put("epc_pages", (double) ReclaimBenchmark.EPC_PAGES);
+        return new BenchDefinition.Figures(swap, raw, details);
     }
 
     /** Milliseconds per 64 MiB build through the ioctls against milliseconds to measure the same pages. */

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             SoakCommand.class,
             BenchCommand.class,
             PolicyCommand.class,
+            ReclaimLabCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

@@ -28,6 +28,7 @@ final class Eexit {
         new Tcs(lp.tcsPage.data()).state(0);
         Tracking.exit(st, lp.entryEpoch);
         lp.enclaveMode = false;
+        lp.ipiServed();
         lp.activeSecs = null;
         lp.tcsPage = null;
         lp.gprPage = null;

@@ -51,6 +51,7 @@ final class EnclaveAccess {
         if (why != null) {
             throw new PageFault(la, pfec(access), why);
         }
+        p.markAccessed();
         return p;
     }
 

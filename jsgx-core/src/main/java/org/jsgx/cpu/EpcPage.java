@@ -18,6 +18,11 @@ public final class EpcPage {
     private final AtomicBoolean busy = new AtomicBoolean();
     /** Hidden SECS state when this frame holds a SECS (EPCM.PT = PT_SECS). */
     SecsState secsState;
+    /**
+     * [MODEL] Set by every enclave-mode access that reaches this frame ({@link EnclaveAccess});
+     * stands in for the PTE accessed bit the kernel's reclaimer ages pages with.
+     */
+    private volatile boolean accessed;
 
     EpcPage(long pa) {
         this.pa = pa;
@@ -54,6 +59,21 @@ public final class EpcPage {
     /** The hidden state of the SECS in this frame, or null. */
     public SecsState secsState() {
         return secsState;
+    }
+
+    void markAccessed() {
+        if (!accessed) {
+            accessed = true; // read first: no cache-line write on the hot path
+        }
+    }
+
+    /** Test-and-clear of the accessed bit (ptep_test_and_clear_young for the reclaimer). */
+    public boolean testAndClearAccessed() {
+        if (!accessed) {
+            return false;
+        }
+        accessed = false;
+        return true;
     }
 
     boolean tryLock() {

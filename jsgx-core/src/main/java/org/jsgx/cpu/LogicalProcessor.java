@@ -22,8 +22,16 @@ public final class LogicalProcessor {
     /** An unmasked interrupt/NMI/SMI is pending (EINIT then returns SGX_UNMASKED_EVENT). */
     volatile boolean unmaskedEventPending;
 
+    /**
+     * [MODEL] An inter-processor interrupt is pending: the engine takes an AEX (vector
+     * {@link #IPI_VECTOR}) before this processor's next enclave access; any enclave exit serves it.
+     */
+    private volatile boolean ipiPending;
+    /** The vector of the model's IPI (an external interrupt: AEX reports nothing). */
+    public static final int IPI_VECTOR = 0xF2;
+
     // ---- CREGs ----
-    boolean enclaveMode;
+    volatile boolean enclaveMode;
     EpcPage activeSecs;
     long elrangeBase;
     long elrangeSize;
@@ -95,6 +103,32 @@ public final class LogicalProcessor {
     /** Signals an unmasked event pending on this processor (tests of EINIT's retry path). */
     public void unmaskedEventPending(boolean v) {
         unmaskedEventPending = v;
+    }
+
+    /**
+     * Sends this processor an IPI: if it is in enclave mode it will take an AEX at its next
+     * access (returns true); otherwise nothing happens (returns false).
+     */
+    public boolean sendIpi() {
+        if (!enclaveMode) {
+            return false;
+        }
+        ipiPending = true;
+        if (!enclaveMode) { // left meanwhile: the exit already served it
+            ipiPending = false;
+            return false;
+        }
+        return true;
+    }
+
+    /** True while an IPI sent to this processor has not been served by an enclave exit. */
+    public boolean ipiPending() {
+        return ipiPending;
+    }
+
+    /** Any enclave exit (EEXIT, AEX) serves a pending IPI. */
+    void ipiServed() {
+        ipiPending = false;
     }
 
     public boolean enclaveMode() {

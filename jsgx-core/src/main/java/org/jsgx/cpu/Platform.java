@@ -35,6 +35,7 @@ public final class Platform {
     /** Hidden state of SECS pages while they are evicted, by EID. */
     final ConcurrentHashMap<Long, SecsState> evictedSecs = new ConcurrentHashMap<>();
     private final List<LogicalProcessor> cpus = new ArrayList<>();
+    private LogicalProcessor reservedCpu;
     /** The OS's handler for #PF raised in enclave mode (after AEX), or null. */
     private volatile EnclaveFaultSink enclaveFaultSink;
 
@@ -88,6 +89,18 @@ public final class Platform {
 
     public Epc epc() {
         return memory.epc();
+    }
+
+    /**
+     * [MODEL] One more logical processor, not listed in {@link #cpus()}, for the kernel's own
+     * threads (ksgxswapd): a {@code LogicalProcessor} is one hardware thread's state, which two
+     * Java threads may not use at once, so the reclaimer never borrows a user task's CPU.
+     */
+    public synchronized LogicalProcessor reservedCpu() {
+        if (reservedCpu == null) {
+            reservedCpu = new LogicalProcessor(this, cpus.size());
+        }
+        return reservedCpu;
     }
 
     public List<LogicalProcessor> cpus() {

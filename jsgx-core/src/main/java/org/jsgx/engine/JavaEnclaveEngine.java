@@ -149,8 +149,21 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
             T run(LogicalProcessor lp);
         }
 
+        /**
+         * An IPI pending on the processor is taken before the access, as an interrupt is
+         * between two instructions: AEX (nothing reported), then wait for ERESUME.
+         */
+        private void serveIpi() {
+            while (lp.ipiPending() && lp.enclaveMode()) {
+                lp.aex(LogicalProcessor.IPI_VECTOR, 0, 0, resumeRip);
+                toHost.release();
+                toEnclave.acquireUninterruptibly();
+            }
+        }
+
         private <T> T retry(Access<T> a) {
             while (true) {
+                serveIpi();
                 try {
                     return a.run(lp);
                 } catch (ArchFault f) {

@@ -137,6 +137,16 @@ public final class Kernel implements EnclaveFaultSink {
         return sgx;
     }
 
+    /** The EPC statistics (pages, reclaim counters, fault latency, per enclave and cgroup). */
+    public SgxStats.Snapshot sgxStats() {
+        return sgx.stats();
+    }
+
+    /** Stops the kernel's threads (ksgxswapd). */
+    public void shutdown() {
+        sgx.shutdown();
+    }
+
     /** WARN()s the kernel printed (leaked EPC pages, failed EWB ...). */
     public List<String> warnings() {
         return List.copyOf(warnings);
@@ -165,6 +175,17 @@ public final class Kernel implements EnclaveFaultSink {
     public Task spawn(Cred cred, int cpu) {
         return newTask(cred, new Mm(this), platform.cpu(cpu));
     }
+
+    int nextPid() {
+        return nextPid.getAndIncrement();
+    }
+
+    /** The task whose fault this Java thread is handling (current in the fault path), or null. */
+    static Task faultingTask() {
+        return FAULTING.get();
+    }
+
+    private static final ThreadLocal<Task> FAULTING = new ThreadLocal<>();
 
     Task newTask(Cred cred, Mm mm, LogicalProcessor cpu) {
         return new Task(this, nextPid.getAndIncrement(), cred, mm, cpu);
@@ -209,11 +230,17 @@ public final class Kernel implements EnclaveFaultSink {
 
     /**
      * do_user_addr_fault for task {@code t}: resolved, or (SIGSEGV/SIGBUS) fixed up for the vDSO
-     * when the faulting instruction is its ENCLU. Runs ksgxd afterwards if it was woken.
+     * when the faulting instruction is its ENCLU.
      */
     Trap userFault(Task t, long address, int errorCode, long ip) {
-        Mm.FaultResult r = t.mm().handleUserFault(address, errorCode);
-        sgx.reclaimer().ksgxd(t);
+        Task prev = FAULTING.get();
+        FAULTING.set(t);
+        Mm.FaultResult r;
+        try {
+            r = t.mm().handleUserFault(address, errorCode);
+        } finally {
+            FAULTING.set(prev);
+        }
         return switch (r) {
             case RESOLVED -> Trap.RESOLVED;
             case SIGSEGV -> fixupOrSignal(ip, PageFault.VECTOR, errorCode, address, Signal.SIGSEGV);

@@ -1,6 +1,7 @@
 package org.jsgx.kernel;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import org.jsgx.cpu.Attributes;
@@ -35,6 +36,9 @@ public final class SgxDriver {
     final SgxReclaimer reclaimer;
     final SgxEncls encls;
     final SgxLaunchControl launch;
+    final SgxStats stats = new SgxStats();
+    /** The root EPC cgroup: every task starts in it; no limit. */
+    final SgxEpcCgroup rootCgroup = new SgxEpcCgroup("root");
     final boolean sgx2;
     final long attributesReservedMask;
     final long miscReservedMask;
@@ -52,7 +56,8 @@ public final class SgxDriver {
         SgxCapabilities caps = kernel.platform().capabilities();
         this.allocator = new SgxEpcAllocator(kernel.platform());
         this.reclaimer = new SgxReclaimer(this);
-        allocator.reclaimer(reclaimer);
+        allocator.reclaimer(reclaimer, rootCgroup);
+        reclaimer.addGroup(rootCgroup);
         this.encls = new SgxEncls(kernel.ram(), kernel.config().cacheLeHash(), kernel.config().msrWriteNanos());
         this.launch = new SgxLaunchControl(kernel.config());
         this.sgx2 = caps.sgx2();
@@ -97,6 +102,33 @@ public final class SgxDriver {
         return encls.msrWritesSkipped();
     }
 
+    public SgxEpcCgroup rootCgroup() {
+        return rootCgroup;
+    }
+
+    /** mkdir of a child sgx_epc cgroup. */
+    public SgxEpcCgroup createCgroup(String name) {
+        SgxEpcCgroup g = new SgxEpcCgroup(name);
+        reclaimer.addGroup(g);
+        return g;
+    }
+
+    /** Every EPC statistic at once. */
+    public SgxStats.Snapshot stats() {
+        return SgxStats.snapshot(this);
+    }
+
+    List<SgxEnclave> enclaves() {
+        synchronized (enclaves) {
+            return List.copyOf(enclaves);
+        }
+    }
+
+    /** Stops ksgxswapd (kernel shutdown). */
+    public void shutdown() {
+        reclaimer.stop();
+    }
+
     public DeviceNode enclaveNode() {
         return enclaveNode;
     }
@@ -124,6 +156,8 @@ public final class SgxDriver {
         @Override
         public void open(OpenFile file, Task task) {
             SgxEnclave encl = new SgxEnclave(SgxDriver.this);
+            encl.cgroup = task.epcCgroup() != null ? task.epcCgroup() : rootCgroup;
+            encl.cgroup.enclaves.add(encl);
             enclaves.add(encl);
             file.privateData = encl;
         }

@@ -41,6 +41,14 @@ public final class SgxEnclave {
     final CopyOnWriteArrayList<Mm> mmList = new CopyOnWriteArrayList<>();
     volatile long mmListVersion;
     volatile boolean released;
+    /** Killed by the EPC cgroup's OOM handling (SGX_ENCL_OOM): every later fault is SIGBUS. */
+    volatile boolean oom;
+    /** The EPC cgroup every EPC page of this enclave is charged to. */
+    SgxEpcCgroup cgroup;
+    /** Pages the reclaimer has isolated (its references on the enclave: encl->refcount). */
+    final java.util.concurrent.atomic.AtomicInteger reclaimerHeld = new java.util.concurrent.atomic.AtomicInteger();
+    /** SECS, VA pages and backing freed (the last reference went away). */
+    private boolean tornDown;
 
     SgxEnclave(SgxDriver drv) {
         this.drv = drv;
@@ -104,7 +112,7 @@ public final class SgxEnclave {
     SgxVaPage grow(boolean reclaim, Task task) {
         SgxVaPage va = null;
         if (pageCnt % SgxVaPage.SLOT_COUNT == 0) {
-            SgxEpcPage epc = drv.allocator.alloc(null, reclaim, task);
+            SgxEpcPage epc = drv.allocator.alloc(null, this, reclaim, task);
             int ret = drv.encls.epa(task.cpu(), epc.pa);
             if (ret != 0) {
                 drv.allocator.free(epc);
@@ -127,7 +135,11 @@ public final class SgxEnclave {
 
     /** sgx_encl_free_epc_page: EREMOVE, then back to the free list (leaked if EREMOVE fails). */
     void freeEpcPage(SgxEpcPage page, Task task) {
-        int ret = drv.encls.eremove(task.cpu(), page.pa);
+        freeEpcPage(page, task.cpu());
+    }
+
+    void freeEpcPage(SgxEpcPage page, org.jsgx.cpu.LogicalProcessor cpu) {
+        int ret = drv.encls.eremove(cpu, page.pa);
         if (ret != 0) {
             drv.kernel.warn("EREMOVE returned " + ret + " and an EPC page was leaked: " + page);
             return;
@@ -198,6 +210,7 @@ public final class SgxEnclave {
                 "0x%x: its contents were lost when EWB failed", page.address);
         int ret = drv.encls.eldu(task.cpu(), isSecs ? 0 : page.address, b.contents(), b.pcmd(),
                 isSecs ? 0 : secs.epcPage.pa, epc.pa, va.epcPage.pa + page.vaOffset);
+        drv.stats.eldu.increment();
         if (ret != 0) {
             drv.kernel.warn("ELDU of " + page + " returned " + Integer.toHexString(ret));
             throw new ErrnoException(Errno.EFAULT, String.format("ELDU of 0x%x failed (0x%x)", page.address, ret));
@@ -322,41 +335,121 @@ public final class SgxEnclave {
     // ---- release ----
 
     /**
-     * sgx_encl_release: EREMOVE every resident child (pages the reclaimer holds are skipped),
-     * then the SECS and the VA pages; the backing store is dropped.
+     * sgx_encl_release: EREMOVE every resident child, then the SECS and the VA pages; the
+     * backing store is dropped. Pages the reclaimer holds are finished by it (it frees them
+     * when it sees the enclave released), and the last one out tears down SECS, VA pages and
+     * backing ({@link #reclaimerDone}) — the kernel's refcount on struct sgx_encl.
      */
     void release(Task task) {
+        release(task.cpu());
+    }
+
+    void release(org.jsgx.cpu.LogicalProcessor cpu) {
         lock.lock();
         try {
             released = true;
             for (SgxEnclPage p : new ArrayList<>(pageArray.values())) {
                 SgxEpcPage epc = p.epcPage;
-                if (epc != null) {
-                    if (epc.reclaimerTracked && !epc.onLru) {
-                        continue; // the reclaimer owns it
-                    }
-                    drv.reclaimer.forget(epc);
-                    freeEpcPage(epc, task);
+                if (epc != null && drv.reclaimer.forget(epc)) {
+                    freeEpcPage(epc, cpu);
                     p.epcPage = null;
                     secsChildCnt--;
                 }
             }
             pageArray.clear();
-            if (secs != null && secs.epcPage != null) {
-                freeEpcPage(secs.epcPage, task);
-                secs.epcPage = null;
-            }
-            for (SgxVaPage va : vaPages) {
-                freeEpcPage(va.epcPage, task);
-            }
-            vaPages.clear();
-            if (backing != null) {
-                backing.release();
+            if (reclaimerHeld.get() == 0) {
+                teardown(cpu);
             }
             mmList.clear();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The reclaimer is done with one page it had isolated; call with {@link #lock} held. */
+    void reclaimerDone(org.jsgx.cpu.LogicalProcessor cpu) {
+        if (reclaimerHeld.decrementAndGet() == 0 && released) {
+            teardown(cpu);
+        }
+    }
+
+    private void teardown(org.jsgx.cpu.LogicalProcessor cpu) {
+        if (tornDown) {
+            return;
+        }
+        tornDown = true;
+        if (secs != null && secs.epcPage != null) {
+            freeEpcPage(secs.epcPage, cpu);
+            secs.epcPage = null;
+        }
+        for (SgxVaPage va : vaPages) {
+            freeEpcPage(va.epcPage, cpu);
+        }
+        vaPages.clear();
+        if (backing != null) {
+            backing.release();
+        }
+        if (cgroup != null) {
+            cgroup.enclaves.remove(this);
+        }
+    }
+
+    /**
+     * The EPC cgroup's OOM kill (sgx_epc_oom_zap + release): mark the enclave dead so every later
+     * fault is SIGBUS, zap its PTEs, get its threads out (IPI) and free all its EPC. Call without
+     * {@link #lock}.
+     */
+    void oomKill(org.jsgx.cpu.LogicalProcessor cpu) {
+        oom = true;
+        for (SgxEnclPage p : pageArray.values()) {
+            if (p.epcPage != null) {
+                zapPtes(p.address);
+            }
+        }
+        drv.reclaimer.ipiEnclaveCpus(this);
+        release(cpu);
+    }
+
+    /** EPC pages this enclave holds now: resident pages, the SECS and the VA pages. */
+    long epcPagesHeld() {
+        lock.lock();
+        try {
+            long n = vaPages.size() + (secs != null && secs.epcPage != null ? 1 : 0);
+            for (SgxEnclPage p : pageArray.values()) {
+                if (p.epcPage != null) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Pages in the EPC and pages evicted to the backing store (SECS not counted). */
+    public long[] residentAndEvicted() {
+        lock.lock();
+        try {
+            long resident = 0, evicted = 0;
+            for (SgxEnclPage p : pageArray.values()) {
+                if (p.epcPage != null) {
+                    resident++;
+                } else if (p.vaPage != null) {
+                    evicted++;
+                }
+            }
+            return new long[] {resident, evicted};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean oomKilled() {
+        return oom;
+    }
+
+    public SgxEpcCgroup cgroup() {
+        return cgroup;
     }
 
     /** PageType from a SECINFO page-type field value. */

@@ -5,31 +5,47 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jsgx.cpu.EpcSection;
+import org.jsgx.cpu.LogicalProcessor;
 import org.jsgx.cpu.Platform;
 
 /**
  * The EPC page allocator of main.c: one free list per section (each section is its own NUMA
- * node here), taken from the head and refilled at the tail; a section's never-used frames are
- * handed out lazily so a large EPC costs nothing up front. {@link #alloc} is
- * sgx_alloc_epc_page: with {@code reclaim} it runs the reclaimer directly until a page frees
- * up; without it an empty EPC is -EBUSY (the caller retries once ksgxd made room).
+ * node here), taken from the head and refilled at the tail. {@link #alloc} is
+ * sgx_alloc_epc_page: it first charges the page to the enclave's EPC cgroup (reclaiming within
+ * that group, or OOM-killing one of its enclaves, when the group is at its limit), then takes a
+ * free page; with {@code reclaim} it runs sgx_reclaim_pages directly until one frees up, without
+ * it an empty EPC is -EBUSY (the fault handler retries once ksgxswapd made room). Whenever fewer
+ * than SGX_NR_LOW_PAGES are left, ksgxswapd is woken.
+ *
+ * <p>Boot-time sanitisation (sgx_sanitize_section: EREMOVE of every page, so a kexec'd kernel
+ * finds no stale enclave) is done lazily: a section's never-used frames are handed out in
+ * order, and each is EREMOVEd on the reserved CPU first if its EPCM entry is still valid; a
+ * frame EREMOVE refuses (a SECS whose children are not gone yet) waits on a dirty list and is
+ * retried, as the kernel's second sanitisation pass does.
  */
 public final class SgxEpcAllocator {
-    /** SGX_NR_LOW_PAGES: below this ksgxd is woken and SGX2 ioctls reclaim directly. */
+    /** SGX_NR_LOW_PAGES: below this ksgxswapd is woken and SGX2 ioctls reclaim directly. */
     static final int NR_LOW_PAGES = 32;
-    /** SGX_NR_HIGH_PAGES: ksgxd reclaims until this many are free. */
+    /** SGX_NR_HIGH_PAGES: ksgxswapd reclaims until this many are free. */
     static final int NR_HIGH_PAGES = 64;
 
+    private final Platform platform;
     private final List<Node> nodes = new ArrayList<>();
     private final AtomicLong nrFreePages = new AtomicLong();
     private final long totalPages;
+    private final AtomicLong sanitized = new AtomicLong();
     private SgxReclaimer reclaimer;
+    private SgxEpcCgroup root;
+    /** Tasks waiting for a free page (the fault path's reschedule while ksgxswapd works). */
+    private final Object freeWait = new Object();
+    private volatile int waiters;
 
     /** One section's free list (a node's free_page_list with its lock). */
     private static final class Node {
         final EpcSection section;
         final int index;
         final ArrayDeque<SgxEpcPage> free = new ArrayDeque<>();
+        final ArrayDeque<SgxEpcPage> dirty = new ArrayDeque<>();
         long neverUsed;
 
         Node(EpcSection section, int index) {
@@ -39,6 +55,7 @@ public final class SgxEpcAllocator {
     }
 
     SgxEpcAllocator(Platform platform) {
+        this.platform = platform;
         long total = 0;
         List<EpcSection> sections = platform.epc().sections();
         for (int i = 0; i < sections.size(); i++) {
@@ -46,12 +63,12 @@ public final class SgxEpcAllocator {
             total += sections.get(i).pageCount();
         }
         totalPages = total;
-        // boot-time sanitization (EREMOVE of every page) finds a fresh platform's EPC all free
         nrFreePages.set(total);
     }
 
-    void reclaimer(SgxReclaimer r) {
+    void reclaimer(SgxReclaimer r, SgxEpcCgroup rootGroup) {
         reclaimer = r;
+        root = rootGroup;
     }
 
     public long freePages() {
@@ -62,6 +79,11 @@ public final class SgxEpcAllocator {
         return totalPages;
     }
 
+    /** Frames found still valid at first use and EREMOVEd (the sanitisation's work). */
+    public long sanitizedPages() {
+        return sanitized.get();
+    }
+
     /** __sgx_alloc_epc_page: the local node first, then the others round-robin; null if none. */
     SgxEpcPage allocRaw(int cpu) {
         int n = nodes.size();
@@ -70,8 +92,11 @@ public final class SgxEpcAllocator {
             Node node = nodes.get((start + k) % n);
             synchronized (node) {
                 SgxEpcPage p = node.free.pollFirst();
-                if (p == null && node.neverUsed < node.section.pageCount()) {
-                    p = new SgxEpcPage(node.section.base() + (node.neverUsed++ << 12), node.index);
+                while (p == null && node.neverUsed < node.section.pageCount()) {
+                    p = sanitize(node, new SgxEpcPage(node.section.base() + (node.neverUsed++ << 12), node.index));
+                }
+                if (p == null && !node.dirty.isEmpty()) {
+                    p = sanitize(node, node.dirty.pollFirst());
                 }
                 if (p != null) {
                     p.free = false;
@@ -84,31 +109,66 @@ public final class SgxEpcAllocator {
         return null;
     }
 
+    /** sgx_sanitize_section for one frame: EREMOVE it if the EPCM still holds a page. */
+    private SgxEpcPage sanitize(Node node, SgxEpcPage p) {
+        if (!node.section.page(p.pa).epcm().valid()) {
+            return p;
+        }
+        LogicalProcessor cpu = platform.reservedCpu();
+        int ret = reclaimer.encls().eremove(cpu, p.pa);
+        if (ret != 0) {
+            node.dirty.addLast(p);
+            return null;
+        }
+        sanitized.incrementAndGet();
+        return p;
+    }
+
     /**
-     * sgx_alloc_epc_page: a page owned by {@code owner}. Errors: ENOMEM (nothing free and nothing
-     * reclaimable), EBUSY (nothing free and {@code reclaim} is false), ERESTARTSYS (signal
-     * while reclaiming).
+     * sgx_alloc_epc_page for a page of {@code encl} (null: charged to the root group) held by
+     * {@code owner} (null for VA pages). Errors: ENOMEM (nothing free and nothing reclaimable, or
+     * the cgroup is at its limit with nothing left to reclaim or kill), EBUSY (nothing free, or
+     * the cgroup at its limit, and {@code reclaim} is false), ERESTARTSYS (signal while
+     * reclaiming).
      */
-    SgxEpcPage alloc(SgxEnclPage owner, boolean reclaim, Task task) {
-        int cpu = task == null ? 0 : task.cpu().id();
-        SgxEpcPage page;
-        while (true) {
-            page = allocRaw(cpu);
-            if (page != null) {
-                page.owner = owner;
-                break;
-            }
-            if (reclaimer.lruEmpty()) {
-                throw new ErrnoException(Errno.ENOMEM, "EPC exhausted and nothing is reclaimable");
-            }
+    SgxEpcPage alloc(SgxEnclPage owner, SgxEnclave encl, boolean reclaim, Task task) {
+        SgxEpcCgroup cg = encl == null || encl.cgroup == null ? root : encl.cgroup;
+        LogicalProcessor lp = task == null ? platform.reservedCpu() : task.cpu();
+        while (!cg.tryCharge()) {
             if (!reclaim) {
-                reclaimer.wake();
-                throw new ErrnoException(Errno.EBUSY, "no free EPC page (ksgxd woken)");
+                throw new ErrnoException(Errno.EBUSY, "EPC cgroup " + cg.name() + " at sgx_epc.max");
             }
             if (task != null && task.signalPending()) {
                 throw new ErrnoException(Errno.ERESTARTSYS, "signal while reclaiming EPC");
             }
-            reclaimer.reclaimPages(task);
+            if (reclaimer.reclaimPages(cg, lp) == 0 && !reclaimer.oomKill(cg, encl, lp)) {
+                throw new ErrnoException(Errno.ENOMEM, "EPC cgroup " + cg.name() + " at sgx_epc.max and nothing to reclaim");
+            }
+        }
+        SgxEpcPage page;
+        try {
+            while (true) {
+                page = allocRaw(lp.id());
+                if (page != null) {
+                    page.owner = owner;
+                    page.cgroup = cg;
+                    break;
+                }
+                if (reclaimer.lruEmpty()) {
+                    throw new ErrnoException(Errno.ENOMEM, "EPC exhausted and nothing is reclaimable");
+                }
+                if (!reclaim) {
+                    reclaimer.wake();
+                    throw new ErrnoException(Errno.EBUSY, "no free EPC page (ksgxswapd woken)");
+                }
+                if (task != null && task.signalPending()) {
+                    throw new ErrnoException(Errno.ERESTARTSYS, "signal while reclaiming EPC");
+                }
+                reclaimer.reclaimPages(null, lp);
+            }
+        } catch (RuntimeException e) {
+            cg.uncharge();
+            throw e;
         }
         if (reclaimer.shouldReclaim(NR_LOW_PAGES)) {
             reclaimer.wake();
@@ -116,14 +176,51 @@ public final class SgxEpcAllocator {
         return page;
     }
 
-    /** sgx_free_epc_page: back to the tail of its node's free list (no EREMOVE). */
+    /** Allocation charged to the owner's enclave. */
+    SgxEpcPage alloc(SgxEnclPage owner, boolean reclaim, Task task) {
+        return alloc(owner, owner == null ? null : owner.encl, reclaim, task);
+    }
+
+    /** sgx_free_epc_page: uncharged, back to the tail of its node's free list (no EREMOVE). */
     void free(SgxEpcPage page) {
         Node node = nodes.get(page.section);
+        SgxEpcCgroup cg;
         synchronized (node) {
+            cg = page.cgroup;
+            page.cgroup = null;
             page.owner = null;
             page.free = true;
             node.free.addLast(page);
         }
+        if (cg != null) {
+            cg.uncharge();
+        }
         nrFreePages.incrementAndGet();
+        if (waiters > 0) {
+            synchronized (freeWait) {
+                freeWait.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * [MODEL] The faulting task is rescheduled after VM_FAULT_NOPAGE: wake ksgxswapd and wait
+     * (at most {@code millis}) for a page to be freed before the access is retried, instead of
+     * spinning through AEX and ERESUME.
+     */
+    void awaitFree(long millis) {
+        reclaimer.wake();
+        synchronized (freeWait) {
+            waiters++;
+            try {
+                if (nrFreePages.get() == 0) {
+                    freeWait.wait(millis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                waiters--;
+            }
+        }
     }
 }

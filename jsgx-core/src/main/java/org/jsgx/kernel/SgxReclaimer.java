@@ -2,33 +2,68 @@ package org.jsgx.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.jsgx.cpu.EpcPage;
+import org.jsgx.cpu.LogicalProcessor;
 import org.jsgx.cpu.SgxStatus;
 
 /**
- * The EPC reclaimer of main.c: one global LRU of reclaimable enclave pages (REG, TCS, TRIM —
- * never SECS or VA pages), and {@link #reclaimPages} — one batch of up to 16 pages: detach,
- * age (a page touched since the last scan gets a second chance), block (zap PTEs, EBLOCK),
- * write (EWB with the ETRACK escalation; the SECS follows when its last child is gone and the
- * enclave is initialised). [MODEL] ksgxd is not a thread: when the kernel would wake it, the
- * next fault or allocation runs its loop synchronously ({@link #ksgxd}).
+ * The EPC reclaimer of main.c. Reclaimable pages (REG, TCS, TRIM — never SECS or VA pages) sit
+ * on the LRU of the EPC cgroup they are charged to. {@link #reclaimPages} is sgx_reclaim_pages:
+ * isolate a batch of up to SGX_NR_TO_SCAN (16), age it (a page accessed since the last scan —
+ * PTE young bit or the CPU's accessed bit on the frame — goes back to the tail: second chance),
+ * block the rest (zap PTEs, EBLOCK), then write them (EWB, with ETRACK and then an IPI to
+ * every CPU of the enclave's mms when EWB says SGX_NOT_TRACKED; the SECS follows once its last
+ * child is gone). Global reclaim takes batches from the groups in turn; a group at its
+ * sgx_epc.max reclaims from its own LRU only.
+ *
+ * <p>ksgxswapd is a real thread ({@link #ksgxswapd}), started on first wake-up and bound to the
+ * platform's reserved CPU: sgx_alloc_epc_page wakes it when fewer than SGX_NR_LOW_PAGES pages
+ * are free, and it reclaims until SGX_NR_HIGH_PAGES are.
  */
 public final class SgxReclaimer {
     /** SGX_NR_TO_SCAN. */
     static final int NR_TO_SCAN = 16;
+    /** How long one IPI may take to be served before the last EWB is tried anyway. */
+    static final long IPI_TIMEOUT_NANOS = 2_000_000_000L;
 
     private final SgxDriver drv;
-    /** sgx_active_page_list: insertion-ordered, O(1) removal of any page (list_del). */
-    private final java.util.LinkedHashSet<SgxEpcPage> lru = new java.util.LinkedHashSet<>();
-    private volatile boolean wakeRequested;
-    private long pagesWritten;
-    private long pagesLost;
+    private final CopyOnWriteArrayList<SgxEpcCgroup> groups = new CopyOnWriteArrayList<>();
+    private int nextGroup;
+    private final Object waitq = new Object();
+    private boolean wakeRequested;
+    private volatile boolean stop;
+    private Thread thread;
+    final AtomicLong pagesWritten = new AtomicLong();
+    final AtomicLong pagesLost = new AtomicLong();
+    final AtomicLong wakeups = new AtomicLong();
+    final AtomicLong batches = new AtomicLong();
+    final AtomicLong secondChances = new AtomicLong();
+    final AtomicLong etracks = new AtomicLong();
+    final AtomicLong ipis = new AtomicLong();
+    final AtomicLong oomKills = new AtomicLong();
 
     SgxReclaimer(SgxDriver drv) {
         this.drv = drv;
     }
 
-    /** sgx_mark_page_reclaimable. */
+    SgxEncls encls() {
+        return drv.encls;
+    }
+
+    void addGroup(SgxEpcCgroup g) {
+        groups.add(g);
+    }
+
+    List<SgxEpcCgroup> groups() {
+        return List.copyOf(groups);
+    }
+
+    /** sgx_mark_page_reclaimable: onto the LRU of the page's cgroup. */
     void markReclaimable(SgxEpcPage p) {
+        SgxEpcLru lru = p.cgroup.lru;
         synchronized (lru) {
             p.reclaimerTracked = true;
             p.onLru = true;
@@ -38,6 +73,7 @@ public final class SgxReclaimer {
 
     /** sgx_unmark_page_reclaimable: EBUSY while the reclaimer holds the page. */
     void unmarkReclaimable(SgxEpcPage p) {
+        SgxEpcLru lru = p.cgroup.lru;
         synchronized (lru) {
             if (p.reclaimerTracked && !p.onLru) {
                 throw new ErrnoException(Errno.EBUSY, "page is held by the reclaimer");
@@ -50,29 +86,46 @@ public final class SgxReclaimer {
         }
     }
 
-    /** Drops a page from the LRU on enclave release. */
-    void forget(SgxEpcPage p) {
+    /**
+     * Drops a page from its LRU on enclave release; false when the reclaimer holds it (it then
+     * finishes the page itself, see {@link SgxEnclave#release}).
+     */
+    boolean forget(SgxEpcPage p) {
+        SgxEpcLru lru = p.cgroup.lru;
         synchronized (lru) {
+            if (p.reclaimerTracked && !p.onLru) {
+                return false;
+            }
             if (p.onLru) {
                 lru.remove(p);
             }
             p.onLru = false;
             p.reclaimerTracked = false;
+            return true;
         }
     }
 
     boolean lruEmpty() {
-        synchronized (lru) {
-            return lru.isEmpty();
+        for (SgxEpcCgroup g : groups) {
+            synchronized (g.lru) {
+                if (!g.lru.isEmpty()) {
+                    return false;
+                }
+            }
         }
+        return true;
     }
 
     public long pagesWritten() {
-        return pagesWritten;
+        return pagesWritten.get();
     }
 
     public long pagesLost() {
-        return pagesLost;
+        return pagesLost.get();
+    }
+
+    public long wakeups() {
+        return wakeups.get();
     }
 
     /** sgx_should_reclaim. */
@@ -80,88 +133,199 @@ public final class SgxReclaimer {
         return drv.allocator.freePages() < watermark && !lruEmpty();
     }
 
+    // ---- ksgxswapd ----
+
+    /** wake_up(&ksgxd_waitq); the thread is started on first use. */
     void wake() {
-        wakeRequested = true;
+        synchronized (waitq) {
+            if (stop) {
+                return;
+            }
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name("ksgxswapd").start(this::ksgxswapd);
+            }
+            wakeRequested = true;
+            waitq.notifyAll();
+        }
     }
 
-    /** ksgxd's loop, run when it was woken: reclaim while fewer than SGX_NR_HIGH_PAGES are free. */
-    void ksgxd(Task task) {
-        if (!wakeRequested) {
-            return;
+    /** kthread_stop. */
+    void stop() {
+        Thread t;
+        synchronized (waitq) {
+            stop = true;
+            waitq.notifyAll();
+            t = thread;
         }
-        wakeRequested = false;
-        int idle = 0;
-        while (shouldReclaim(SgxEpcAllocator.NR_HIGH_PAGES) && idle < 4) {
-            long before = drv.allocator.freePages();
-            reclaimPages(task);
-            idle = drv.allocator.freePages() == before ? idle + 1 : 0;
+        if (t != null) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * ksgxd(): sleep until woken, then reclaim batches while fewer than SGX_NR_HIGH_PAGES are
+     * free. A run of batches that frees nothing (everything young) goes back to sleep for a tick
+     * instead of spinning; the next scan finds those pages old.
+     */
+    private void ksgxswapd() {
+        LogicalProcessor cpu = drv.kernel.platform().reservedCpu();
+        while (true) {
+            synchronized (waitq) {
+                int idleTicks = 0;
+                while (!wakeRequested && !stop) {
+                    try {
+                        waitq.wait(100);
+                    } catch (InterruptedException e) {
+                        thread = null;
+                        return;
+                    }
+                    if (shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
+                        break;
+                    }
+                    if (++idleTicks == 20) {
+                        // [MODEL] idle for 2 s: the thread ends and the next wake() starts a new
+                        // one, so kernels a test abandons do not keep polling threads alive
+                        thread = null;
+                        return;
+                    }
+                }
+                if (stop) {
+                    thread = null;
+                    return;
+                }
+                wakeRequested = false;
+            }
+            wakeups.incrementAndGet();
+            int idle = 0;
+            while (!stop && shouldReclaim(SgxEpcAllocator.NR_HIGH_PAGES) && idle < 4) {
+                try {
+                    idle = reclaimPages(null, cpu) == 0 ? idle + 1 : 0;
+                } catch (RuntimeException e) {
+                    drv.kernel.warn("ksgxswapd: " + e);
+                    idle++;
+                }
+            }
         }
     }
 
     /** sgx_reclaim_direct: one batch when fewer than SGX_NR_LOW_PAGES are free. */
     void reclaimDirect(Task task) {
         if (shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
-            reclaimPages(task);
+            reclaimPages(null, task.cpu());
         }
     }
 
-    /** sgx_reclaim_pages: one batch. */
+    /** sgx_reclaim_pages on the task's CPU (global). */
     void reclaimPages(Task task) {
-        List<SgxEpcPage> chunk = new ArrayList<>();
-        synchronized (lru) {
-            while (chunk.size() < NR_TO_SCAN && !lru.isEmpty()) {
-                SgxEpcPage p = lru.removeFirst();
+        reclaimPages(null, task.cpu());
+    }
+
+    // ---- sgx_reclaim_pages ----
+
+    /** The LRU the next global batch comes from: the groups in turn, skipping empty ones. */
+    private SgxEpcCgroup nextGroup() {
+        int n = groups.size();
+        synchronized (groups) {
+            for (int k = 0; k < n; k++) {
+                SgxEpcCgroup g = groups.get((nextGroup + k) % n);
+                synchronized (g.lru) {
+                    if (!g.lru.isEmpty()) {
+                        nextGroup = (nextGroup + k + 1) % n;
+                        return g;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One batch from {@code only}'s LRU (null: global reclaim); returns the number of EPC pages
+     * freed (the SECS included when it followed its last child).
+     */
+    int reclaimPages(SgxEpcCgroup only, LogicalProcessor cpu) {
+        SgxEpcCgroup g = only != null ? only : nextGroup();
+        if (g == null) {
+            return 0;
+        }
+        batches.incrementAndGet();
+        List<SgxEpcPage> chunk = new ArrayList<>(NR_TO_SCAN);
+        synchronized (g.lru) {
+            while (chunk.size() < NR_TO_SCAN && !g.lru.isEmpty()) {
+                SgxEpcPage p = g.lru.pollFirst();
                 p.onLru = false;
                 SgxEnclPage owner = p.owner;
                 if (owner == null || owner.encl.released) {
                     p.reclaimerTracked = false;
                     continue;
                 }
+                owner.encl.reclaimerHeld.incrementAndGet(); // kref_get_unless_zero(&encl->refcount)
                 chunk.add(p);
             }
         }
-        List<SgxEpcPage> victims = new ArrayList<>();
-        List<SgxBacking.Backing> backings = new ArrayList<>();
+        List<SgxEpcPage> victims = new ArrayList<>(chunk.size());
+        List<SgxBacking.Backing> backings = new ArrayList<>(chunk.size());
+        int freed = 0;
         for (SgxEpcPage p : chunk) {
             SgxEnclPage ep = p.owner;
             SgxEnclave encl = ep.encl;
-            boolean skip = encl.young(ep.address);
-            if (!skip) {
+            if (!encl.released && age(encl, ep, p)) {
+                secondChances.incrementAndGet();
+                synchronized (g.lru) {
+                    p.onLru = true;
+                    g.lru.addLast(p);
+                }
                 encl.lock.lock();
                 try {
-                    backings.add(encl.backing.get((ep.address - encl.base) >>> 12));
-                    ep.beingReclaimed = true;
-                    victims.add(p);
+                    encl.reclaimerDone(cpu);
                 } finally {
                     encl.lock.unlock();
                 }
-            } else {
-                synchronized (lru) {
-                    p.onLru = true;
-                    lru.addLast(p);
-                }
+                continue;
+            }
+            encl.lock.lock();
+            try {
+                backings.add(encl.released ? null : encl.backing.get((ep.address - encl.base) >>> 12));
+                ep.beingReclaimed = true;
+                victims.add(p);
+            } finally {
+                encl.lock.unlock();
             }
         }
         for (SgxEpcPage p : victims) {
-            block(p.owner, task);
+            block(p.owner, cpu);
         }
         for (int i = 0; i < victims.size(); i++) {
             SgxEpcPage p = victims.get(i);
-            write(p.owner, p, backings.get(i), task);
-            synchronized (lru) {
-                p.reclaimerTracked = false;
-            }
-            drv.allocator.free(p);
+            freed += write(p.owner, p, backings.get(i), cpu);
         }
+        return freed;
+    }
+
+    /**
+     * sgx_reclaimer_age: true (young: keep it) when any mm's PTE or the CPU's accessed bit says
+     * the page was used since the last scan; both are cleared.
+     */
+    private boolean age(SgxEnclave encl, SgxEnclPage ep, SgxEpcPage p) {
+        boolean young = encl.young(ep.address);
+        EpcPage frame = drv.kernel.platform().epc().page(p.pa);
+        return frame.testAndClearAccessed() | young;
     }
 
     /** sgx_reclaimer_block: no mapping may remain, then EBLOCK. */
-    private void block(SgxEnclPage ep, Task task) {
+    private void block(SgxEnclPage ep, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
         encl.zapPtes(ep.address);
         encl.lock.lock();
         try {
-            int ret = drv.encls.eblock(task.cpu(), ep.epcPage.pa);
+            if (encl.released) {
+                return;
+            }
+            int ret = drv.encls.eblock(cpu, ep.epcPage.pa);
             if (SgxEncls.failed(ret)) {
                 drv.kernel.warn("EBLOCK returned " + ret);
             }
@@ -170,29 +334,54 @@ public final class SgxReclaimer {
         }
     }
 
-    /** sgx_reclaimer_write: EWB the page; the SECS too once it has no resident child. */
-    private void write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, Task task) {
+    /**
+     * sgx_reclaimer_write: EWB the page; the SECS too once it has no resident child and the
+     * enclave is initialised. A page of an enclave released meanwhile is just freed (EREMOVE).
+     * Returns the EPC pages freed.
+     */
+    private int write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
+        int freed = 0;
         encl.lock.lock();
         try {
-            ewb(ep, p, b, task);
+            ep.beingReclaimed = false;
+            if (encl.released) {
+                encl.freeEpcPage(p, cpu);
+                ep.epcPage = null;
+                encl.secsChildCnt--;
+                clearTracked(p);
+                encl.reclaimerDone(cpu);
+                return 1;
+            }
+            ewb(ep, p, b, cpu);
             ep.epcPage = null;
             encl.secsChildCnt--;
             if (encl.secsChildCnt == 0 && encl.initialized && encl.secs.epcPage != null) {
                 SgxEpcPage secsEpc = encl.secs.epcPage;
-                ewb(encl.secs, secsEpc, encl.backing.get(encl.size >>> 12), task);
+                ewb(encl.secs, secsEpc, encl.backing.get(encl.size >>> 12), cpu);
                 encl.secs.epcPage = null;
-                encl.freeEpcPage(secsEpc, task);
+                encl.freeEpcPage(secsEpc, cpu);
+                freed++;
             }
+            clearTracked(p);
+            drv.allocator.free(p);
+            freed++;
+            encl.reclaimerDone(cpu);
         } finally {
             encl.lock.unlock();
+        }
+        return freed;
+    }
+
+    private void clearTracked(SgxEpcPage p) {
+        synchronized (p.cgroup.lru) {
+            p.reclaimerTracked = false;
         }
     }
 
     /** sgx_encl_ewb: EWB into the first VA page's free slot, escalating ETRACK then IPIs. */
-    private void ewb(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, Task task) {
+    private void ewb(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
-        ep.beingReclaimed = false;
         SgxVaPage va = encl.vaPages.peekFirst();
         int offset = va.allocSlot();
         if (va.full()) {
@@ -200,26 +389,124 @@ public final class SgxReclaimer {
             encl.vaPages.addLast(va);
         }
         long slot = va.epcPage.pa + offset;
-        int ret = drv.encls.ewb(task.cpu(), p.pa, b.contents(), b.pcmd(), slot);
+        int ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
         if (ret == SgxStatus.SGX_NOT_TRACKED.code()) {
-            int t = drv.encls.etrack(task.cpu(), encl.secs.epcPage.pa);
-            if (SgxEncls.failed(t)) {
+            etracks.incrementAndGet();
+            int t = drv.encls.etrack(cpu, encl.secs.epcPage.pa);
+            if (SgxEncls.failed(t) && t != SgxStatus.SGX_PREV_TRK_INCMPL.code()) {
                 drv.kernel.warn("ETRACK returned " + t);
             }
-            ret = drv.encls.ewb(task.cpu(), p.pa, b.contents(), b.pcmd(), slot);
+            ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
             if (ret == SgxStatus.SGX_NOT_TRACKED.code()) {
-                // IPI every CPU of the enclave's mms: [MODEL] nothing to interrupt
-                ret = drv.encls.ewb(task.cpu(), p.pa, b.contents(), b.pcmd(), slot);
+                ipiEnclaveCpus(encl);
+                ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
             }
         }
         if (ret != 0) {
             drv.kernel.warn("EWB of " + ep + " returned 0x" + Integer.toHexString(ret) + ": contents lost");
             va.freeSlot(offset);
-            pagesLost++;
+            pagesLost.incrementAndGet();
         } else {
             ep.vaPage = va;
             ep.vaOffset = offset;
-            pagesWritten++;
+            pagesWritten.incrementAndGet();
         }
+    }
+
+    /**
+     * on_each_cpu_mask(sgx_encl_cpumask(encl), sgx_ipi_cb, NULL, true): every CPU any of the
+     * enclave's mms ran on gets an IPI, and the call returns once each has handled it. [MODEL]
+     * A processor in enclave mode handles it by an AEX at its next enclave access (the engine
+     * checks {@link LogicalProcessor#ipiPending} between accesses, as an interrupt is taken
+     * between instructions); we wait until every such processor has left enclave mode once, so
+     * no thread that entered before the ETRACK is still inside. One that does not leave within
+     * {@link #IPI_TIMEOUT_NANOS} (enclave code that never touches memory) is given up on, and
+     * the EWB that follows then fails the way hardware would.
+     */
+    void ipiEnclaveCpus(SgxEnclave encl) {
+        ipis.incrementAndGet();
+        List<LogicalProcessor> pending = new ArrayList<>();
+        java.util.Set<Integer> mask = new java.util.HashSet<>();
+        for (Mm mm : encl.mmList) {
+            mask.addAll(mm.cpumask);
+        }
+        for (int id : mask) {
+            LogicalProcessor lp = drv.kernel.platform().cpu(id);
+            if (lp.sendIpi()) {
+                pending.add(lp);
+            }
+        }
+        long deadline = System.nanoTime() + IPI_TIMEOUT_NANOS;
+        for (LogicalProcessor lp : pending) {
+            while (lp.ipiPending() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+    }
+
+    /**
+     * What a fault that got EBUSY does once it dropped the enclave lock: a group at its limit
+     * reclaims from its own LRU (or OOM-kills, possibly the faulting enclave itself); otherwise
+     * the task waits for ksgxswapd to free a page.
+     */
+    void relieve(SgxEnclave encl, Task task) {
+        SgxEpcCgroup g = encl.cgroup;
+        if (g != null && g.atLimit()) {
+            // two full rotations of the group's LRU that free nothing: every page is in use
+            // right now (the faulting thread keeps its TCS and SSA young), nothing reclaimable
+            int rounds = 2 * (g.lruSize() / NR_TO_SCAN + 1);
+            for (int i = 0; i < rounds; i++) {
+                if (reclaimPages(g, task.cpu()) > 0) {
+                    return;
+                }
+                synchronized (g.lru) {
+                    if (g.lru.isEmpty()) {
+                        break;
+                    }
+                }
+            }
+            oomKill(g, encl, true, task.cpu());
+        } else {
+            drv.allocator.awaitFree(2);
+        }
+    }
+
+    // ---- EPC cgroup OOM ----
+
+    /**
+     * sgx_epc_oom: the group is at its limit and nothing on its LRU could be reclaimed: kill the
+     * group's enclave that holds the most EPC, other than {@code requester} when another exists
+     * (a loader adding pages should fail with ENOMEM rather than kill itself). False when there
+     * is no victim.
+     */
+    boolean oomKill(SgxEpcCgroup g, SgxEnclave requester, LogicalProcessor cpu) {
+        return oomKill(g, requester, false, cpu);
+    }
+
+    /** As above; with {@code allowSelf} the requester is the victim when it is the only one. */
+    boolean oomKill(SgxEpcCgroup g, SgxEnclave requester, boolean allowSelf, LogicalProcessor cpu) {
+        SgxEnclave victim = null;
+        long most = -1;
+        for (SgxEnclave e : g.enclaves()) {
+            if (e == requester || e.released) {
+                continue;
+            }
+            long n = e.epcPagesHeld();
+            if (n > most) {
+                most = n;
+                victim = e;
+            }
+        }
+        if (victim == null && allowSelf && requester != null && !requester.released) {
+            victim = requester;
+        }
+        if (victim == null) {
+            return false;
+        }
+        victim.oomKill(cpu);
+        g.oomKilled();
+        oomKills.incrementAndGet();
+        drv.kernel.warn("sgx_epc: OOM in " + g.name() + ", killed " + victim);
+        return true;
     }
 }

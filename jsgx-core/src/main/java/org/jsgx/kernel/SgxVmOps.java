@@ -41,17 +41,34 @@ final class SgxVmOps implements VmOperations {
             return VmFault.SIGBUS;
         }
         faults.incrementAndGet();
-        Task task = vma.mm.owner;
-        if (drv.sgx2 && !encl.pageArray.containsKey(addr >>> 12)) {
-            return eaugPage(vma, encl, addr, task);
+        Task current = Kernel.faultingTask();
+        Task task = current != null && current.mm() == vma.mm ? current : vma.mm.owner;
+        if (encl.oom) {
+            return VmFault.SIGBUS; // killed by the EPC cgroup's OOM handling
         }
+        long t0 = System.nanoTime();
+        VmFault r = drv.sgx2 && !encl.pageArray.containsKey(addr >>> 12)
+                ? eaugPage(vma, encl, addr, task) : loadAndMap(vma, encl, addr, task);
+        if (r == BUSY) {
+            // EPC or the cgroup is short: make room (or wait for ksgxswapd) without the lock, retry
+            drv.reclaimer.relieve(encl, task);
+            r = VmFault.NOPAGE;
+        }
+        drv.stats.fault(System.nanoTime() - t0);
+        return r;
+    }
+
+    /** Marks "retry after making room" inside this class; the caller turns it into NOPAGE. */
+    private static final VmFault BUSY = null;
+
+    private VmFault loadAndMap(Vma vma, SgxEnclave encl, long addr, Task task) {
         encl.lock.lock();
         try {
             SgxEnclPage entry;
             try {
                 entry = encl.loadPageInVma(addr, vma.flags, task);
             } catch (ErrnoException e) {
-                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+                return e.errno() == Errno.EBUSY ? BUSY : VmFault.SIGBUS;
             }
             vma.mm.insertPfn(vma, addr, entry.epcPage.pa);
             // aging starts from "old": only a later touch makes the page young
@@ -101,20 +118,20 @@ final class SgxVmOps implements VmOperations {
             try {
                 encl.loadSecs(task);
             } catch (ErrnoException e) {
-                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+                return e.errno() == Errno.EBUSY ? BUSY : VmFault.SIGBUS;
             }
             SgxEpcPage epc;
             try {
                 epc = drv.allocator.alloc(page, false, task);
             } catch (ErrnoException e) {
-                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+                return e.errno() == Errno.EBUSY ? BUSY : VmFault.SIGBUS;
             }
             SgxVaPage va;
             try {
                 va = encl.grow(false, task);
             } catch (ErrnoException e) {
                 drv.allocator.free(epc);
-                return e.errno() == Errno.EBUSY ? VmFault.NOPAGE : VmFault.SIGBUS;
+                return e.errno() == Errno.EBUSY ? BUSY : VmFault.SIGBUS;
             }
             if (va != null) {
                 encl.vaPages.addFirst(va);

@@ -20,8 +20,10 @@ public final class Task {
     private final Cred cred;
     private final Mm mm;
     private final LogicalProcessor cpu;
-    private final Map<Integer, OpenFile> files = new TreeMap<>();
+    private final Map<Integer, OpenFile> files;
     private volatile int personality;
+    /** The task's sgx_epc cgroup (null: the root group). */
+    private volatile SgxEpcCgroup epcCgroup;
     private volatile boolean signalPending;
     private volatile Errno errno;
     private volatile String lastError;
@@ -39,7 +41,19 @@ public final class Task {
         this.cred = cred;
         this.mm = mm;
         this.cpu = cpu;
+        this.files = new TreeMap<>();
         mm.owner = this;
+    }
+
+    /** A thread: shares the mm and fd table; the mm's owner stays the group leader. */
+    private Task(Kernel kernel, int pid, Cred cred, Mm mm, LogicalProcessor cpu, Map<Integer, OpenFile> files,
+            Task leader) {
+        this.kernel = kernel;
+        this.pid = pid;
+        this.cred = cred;
+        this.mm = mm;
+        this.cpu = cpu;
+        this.files = files;
     }
 
     public Kernel kernel() {
@@ -229,6 +243,25 @@ public final class Task {
                 mm.mmapLock.writeLock().unlock();
             }
         });
+    }
+
+    public SgxEpcCgroup epcCgroup() {
+        return epcCgroup;
+    }
+
+    /** Moves the task into {@code g} (echo pid > cgroup.procs); enclaves it opens later are charged there. */
+    public void epcCgroup(SgxEpcCgroup g) {
+        epcCgroup = g;
+    }
+
+    /**
+     * clone(CLONE_VM | CLONE_FILES | CLONE_THREAD): a thread of this process on logical processor
+     * {@code cpu}, sharing the mm, the open files and the cgroup.
+     */
+    public Task cloneThread(int cpu) {
+        Task t = new Task(kernel, kernel.nextPid(), cred, mm, kernel.platform().cpu(cpu), files, this);
+        t.epcCgroup = epcCgroup;
+        return t;
     }
 
     /** fork(2): a child with a copy of the mm (enclave mappings shared) and the same fds. */
