@@ -19,10 +19,13 @@ final class Eaccept {
         SecInfo si = new SecInfo(MemorySegment.ofArray(
                 sp.data().asSlice(rbx & 0xFFF, SecInfo.SIZE).toArray(ValueLayout.JAVA_BYTE)));
         long f = si.flags();
-        Checks.gp((f & SecInfo.RESERVED_BITS) != 0 || !si.reservedBytesZero(),
-                String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        if ((f & SecInfo.RESERVED_BITS) != 0 || !si.reservedBytesZero()) {
+            throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        }
         Checks.aligned(rcx, 4096, "EPC page");
-        Checks.gp(!EnclaveAccess.inElrange(lp, rcx), String.format("page 0x%x is outside ELRANGE", rcx));
+        if (!EnclaveAccess.inElrange(lp, rcx)) {
+            throw new GeneralProtectionFault(String.format("page 0x%x is outside ELRANGE", rcx));
+        }
         EpcPage page = lp.epcOperand(rcx, Access.READ);
         PageType pt = si.pageType();
         boolean pending = (f & SecInfo.PENDING) != 0;
@@ -30,7 +33,9 @@ final class Eaccept {
         boolean pr = (f & SecInfo.PR) != 0;
         boolean legal = pt == PageType.PT_REG && (pr || pending) && !modified
                 || (pt == PageType.PT_TCS || pt == PageType.PT_TRIM) && !pr && !pending && modified;
-        Checks.gp(!legal, String.format("SECINFO.FLAGS 0x%x is not a request EACCEPT accepts", f));
+        if (!legal) {
+            throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x is not a request EACCEPT accepts", f));
+        }
         checkTarget(lp, rcx, page);
 
         Checks.lock(page, "EPC page");

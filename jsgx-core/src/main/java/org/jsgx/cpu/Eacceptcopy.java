@@ -25,8 +25,9 @@ final class Eacceptcopy {
         SecInfo si = new SecInfo(MemorySegment.ofArray(
                 sp.data().asSlice(rbx & 0xFFF, SecInfo.SIZE).toArray(ValueLayout.JAVA_BYTE)));
         long f = si.flags();
-        Checks.gp((f & SecInfo.RESERVED_BITS) != 0 || !si.reservedBytesZero(),
-                String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        if ((f & SecInfo.RESERVED_BITS) != 0 || !si.reservedBytesZero()) {
+            throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        }
         Checks.gp((f & SecInfo.R) == 0 && (f & SecInfo.W) != 0, "SECINFO has W without R");
         Checks.gp(si.pageType() != PageType.PT_REG, "SECINFO.PAGE_TYPE is not PT_REG");
         EpcPage src = EnclaveAccess.regPage(lp, rdx, Access.READ);

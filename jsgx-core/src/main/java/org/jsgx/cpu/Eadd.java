@@ -23,11 +23,13 @@ final class Eadd {
         EpcPage secsPage = lp.epcOperand(pi.secs(), Access.READ);
 
         SecInfo si = new SecInfo(MemorySegment.ofArray(lp.read(pi.secinfo(), SecInfo.SIZE)));
-        Checks.gp((si.flags() & ~ALLOWED_FLAGS) != 0 || !si.reservedBytesZero(),
-                String.format("SECINFO.FLAGS 0x%x has reserved bits set", si.flags()));
+        if ((si.flags() & ~ALLOWED_FLAGS) != 0 || !si.reservedBytesZero()) {
+            throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x has reserved bits set", si.flags()));
+        }
         PageType pt = si.pageType();
-        Checks.gp(pt != PageType.PT_REG && pt != PageType.PT_TCS,
-                "SECINFO.PAGE_TYPE " + si.pageTypeValue() + " is not PT_REG or PT_TCS");
+        if (pt != PageType.PT_REG && pt != PageType.PT_TCS) {
+            throw new GeneralProtectionFault("SECINFO.PAGE_TYPE " + si.pageTypeValue() + " is not PT_REG or PT_TCS");
+        }
 
         Checks.lock(page, "destination EPC page");
         try {
@@ -52,9 +54,10 @@ final class Eadd {
                     Checks.gp((flags & SecInfo.W) != 0 && (flags & SecInfo.R) == 0, "SECINFO has W without R");
                 }
                 long base = secs.baseAddr();
-                Checks.gp(Long.compareUnsigned(pi.linaddr() - base, secs.size()) >= 0,
-                        String.format("LINADDR 0x%x is outside ELRANGE [0x%x, 0x%x)", pi.linaddr(), base,
-                                base + secs.size()));
+                if (Long.compareUnsigned(pi.linaddr() - base, secs.size()) >= 0) {
+                    throw new GeneralProtectionFault(String.format("LINADDR 0x%x is outside ELRANGE [0x%x, 0x%x)", pi.linaddr(), base,
+                                    base + secs.size()));
+                }
                 Checks.gp(secs.initialized(), "enclave already initialized (EADD after EINIT)");
                 SecsState state = Checks.state(secsPage);
 

@@ -32,9 +32,10 @@ final class Eaug {
                 Secs secs = new Secs(secsPage.data());
                 Checks.gp(!secs.initialized(), "EAUG to an enclave that is not initialized");
                 long base = secs.baseAddr();
-                Checks.gp(Long.compareUnsigned(pi.linaddr() - base, secs.size()) >= 0,
-                        String.format("LINADDR 0x%x is outside ELRANGE [0x%x, 0x%x)", pi.linaddr(), base,
-                                base + secs.size()));
+                if (Long.compareUnsigned(pi.linaddr() - base, secs.size()) >= 0) {
+                    throw new GeneralProtectionFault(String.format("LINADDR 0x%x is outside ELRANGE [0x%x, 0x%x)", pi.linaddr(), base,
+                                    base + secs.size()));
+                }
 
                 // commit
                 page.data().fill((byte) 0);

@@ -48,34 +48,47 @@ final class Ecreate {
     static void checkSecs(SgxCapabilities caps, Secs s) {
         Attributes a = s.attributes();
         long xfrm = a.xfrm();
-        Checks.gp((xfrm & 0x3) != 0x3, String.format("XFRM 0x%x: x87 and SSE (bits 1:0) must be set", xfrm));
-        Checks.gp((xfrm & ~caps.attributesMask().xfrm()) != 0 || !Xsave.validXcr0(xfrm),
-                String.format("XFRM 0x%x is not a supported XCR0 value", xfrm));
-        Checks.gp((s.miscSelect() & ~caps.miscSelect()) != 0,
-                String.format("MISCSELECT 0x%x has unsupported bits", s.miscSelect()));
+        if ((xfrm & 0x3) != 0x3) {
+            throw new GeneralProtectionFault(String.format("XFRM 0x%x: x87 and SSE (bits 1:0) must be set", xfrm));
+        }
+        if ((xfrm & ~caps.attributesMask().xfrm()) != 0 || !Xsave.validXcr0(xfrm)) {
+            throw new GeneralProtectionFault(String.format("XFRM 0x%x is not a supported XCR0 value", xfrm));
+        }
+        if ((s.miscSelect() & ~caps.miscSelect()) != 0) {
+            throw new GeneralProtectionFault(String.format("MISCSELECT 0x%x has unsupported bits", s.miscSelect()));
+        }
         long need = Xsave.size(xfrm) + GprSgx.SIZE + miscSize(s.miscSelect());
-        Checks.gp((long) Integer.toUnsignedLong(s.ssaFrameSize()) * 4096 < need, String.format(
-                "SSAFRAMESIZE %d pages is smaller than the %d bytes XSAVE+MISC+GPRSGX need",
-                Integer.toUnsignedLong(s.ssaFrameSize()), need));
+        if ((long) Integer.toUnsignedLong(s.ssaFrameSize()) * 4096 < need) {
+            throw new GeneralProtectionFault(String.format(
+                    "SSAFRAMESIZE %d pages is smaller than the %d bytes XSAVE+MISC+GPRSGX need",
+                    Integer.toUnsignedLong(s.ssaFrameSize()), need));
+        }
         boolean mode64 = a.has(Attributes.MODE64BIT);
         long base = s.baseAddr();
         long size = s.size();
         if (mode64) {
-            Checks.gp(!Checks.canonical(base), String.format("BASEADDR 0x%x is not canonical", base));
-            Checks.gp(Long.compareUnsigned(size, 1L << caps.maxEnclaveLog2_64()) >= 0,
-                    String.format("SIZE 0x%x exceeds the 64-bit maximum 2^%d", size, caps.maxEnclaveLog2_64()));
+            if (!Checks.canonical(base)) {
+                throw new GeneralProtectionFault(String.format("BASEADDR 0x%x is not canonical", base));
+            }
+            if (Long.compareUnsigned(size, 1L << caps.maxEnclaveLog2_64()) >= 0) {
+                throw new GeneralProtectionFault(String.format("SIZE 0x%x exceeds the 64-bit maximum 2^%d", size, caps.maxEnclaveLog2_64()));
+            }
         } else {
             Checks.gp(Long.compareUnsigned(base, 1L << 32) >= 0, "BASEADDR above 4 GiB for a 32-bit enclave");
-            Checks.gp(Long.compareUnsigned(size, 1L << caps.maxEnclaveLog2Non64()) >= 0,
-                    String.format("SIZE 0x%x exceeds the 32-bit maximum 2^%d", size, caps.maxEnclaveLog2Non64()));
+            if (Long.compareUnsigned(size, 1L << caps.maxEnclaveLog2Non64()) >= 0) {
+                throw new GeneralProtectionFault(String.format("SIZE 0x%x exceeds the 32-bit maximum 2^%d", size, caps.maxEnclaveLog2Non64()));
+            }
         }
-        Checks.gp(Long.compareUnsigned(size, 8192) < 0 || Long.bitCount(size) != 1,
-                String.format("SIZE 0x%x is not a power of two of at least 8 KiB", size));
-        Checks.gp((base & (size - 1)) != 0,
-                String.format("BASEADDR 0x%x is not naturally aligned to SIZE 0x%x", base, size));
+        if (Long.compareUnsigned(size, 8192) < 0 || Long.bitCount(size) != 1) {
+            throw new GeneralProtectionFault(String.format("SIZE 0x%x is not a power of two of at least 8 KiB", size));
+        }
+        if ((base & (size - 1)) != 0) {
+            throw new GeneralProtectionFault(String.format("BASEADDR 0x%x is not naturally aligned to SIZE 0x%x", base, size));
+        }
         Attributes mask = caps.attributesMask();
-        Checks.gp((a.flags() & ~mask.flags()) != 0,
-                String.format("ATTRIBUTES.FLAGS 0x%x has bits not allowed by CPUID (INIT or reserved)", a.flags()));
+        if ((a.flags() & ~mask.flags()) != 0) {
+            throw new GeneralProtectionFault(String.format("ATTRIBUTES.FLAGS 0x%x has bits not allowed by CPUID (INIT or reserved)", a.flags()));
+        }
         Checks.gp(!s.isZero(24, 24), "SECS reserved bytes 24..47 are not zero");
         Checks.gp(!s.isZero(96, 32), "SECS reserved bytes 96..127 are not zero");
         Checks.gp(!s.isZero(160, 32), "SECS reserved bytes 160..191 are not zero");

@@ -13,8 +13,9 @@ final class Edbg {
         EpcPage page = operand(lp, rcx, Access.READ);
         try {
             EpcmEntry e = page.epcm();
-            Checks.pf(e.pageType != PageType.PT_REG && e.pageType != PageType.PT_TCS && e.pageType != PageType.PT_VA,
-                    rcx, "EDBGRD of a " + e.pageType + " page");
+            if (e.pageType != PageType.PT_REG && e.pageType != PageType.PT_TCS && e.pageType != PageType.PT_VA) {
+                throw PageFault.epcm(rcx, "EDBGRD of a " + e.pageType + " page");
+            }
             if (e.pending || e.modified) {
                 return SgxStatus.SGX_PAGE_NOT_DEBUGGABLE;
             }
@@ -39,8 +40,9 @@ final class Edbg {
         EpcPage page = operand(lp, rcx, Access.WRITE);
         try {
             EpcmEntry e = page.epcm();
-            Checks.pf(e.pageType != PageType.PT_REG && e.pageType != PageType.PT_TCS, rcx,
-                    "EDBGWR of a " + e.pageType + " page");
+            if (e.pageType != PageType.PT_REG && e.pageType != PageType.PT_TCS) {
+                throw PageFault.epcm(rcx, "EDBGWR of a " + e.pageType + " page");
+            }
             if (e.pending || e.modified) {
                 return SgxStatus.SGX_PAGE_NOT_DEBUGGABLE;
             }

@@ -21,13 +21,16 @@ final class Eenter {
     static void run(LogicalProcessor lp, long rbx, long rcx) {
         Checks.aligned(rbx, 4096, "TCS");
         EpcPage tcsPage = lp.epcOperand(rbx, Access.READ);
-        Checks.gp(!Checks.canonical(rcx), String.format("AEP 0x%x is not canonical", rcx));
+        if (!Checks.canonical(rcx)) {
+            throw new GeneralProtectionFault(String.format("AEP 0x%x is not canonical", rcx));
+        }
         Checks.lock(tcsPage, "TCS");
         try {
             Entry en = checkTcs(lp, rbx, tcsPage, false);
             Tcs tcs = en.tcs();
-            Checks.gp(Integer.compareUnsigned(tcs.cssa(), tcs.nssa()) >= 0,
-                    String.format("TCS.CSSA %d >= NSSA %d (no free SSA frame)", tcs.cssa(), tcs.nssa()));
+            if (Integer.compareUnsigned(tcs.cssa(), tcs.nssa()) >= 0) {
+                throw new GeneralProtectionFault(String.format("TCS.CSSA %d >= NSSA %d (no free SSA frame)", tcs.cssa(), tcs.nssa()));
+            }
             long ssa = en.frame(Integer.toUnsignedLong(tcs.cssa()));
             checkSsaFrame(lp, en.secsPage(), ssa, en.frameBytes());
             long target = en.base() + tcs.oentry();

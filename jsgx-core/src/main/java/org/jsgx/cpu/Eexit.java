@@ -9,7 +9,9 @@ final class Eexit {
     }
 
     static void run(LogicalProcessor lp, long rbx) {
-        Checks.gp(!Checks.canonical(rbx), String.format("EEXIT target 0x%x is not canonical", rbx));
+        if (!Checks.canonical(rbx)) {
+            throw new GeneralProtectionFault(String.format("EEXIT target 0x%x is not canonical", rbx));
+        }
         Registers r = lp.regs();
         Tcs tcs = new Tcs(lp.tcsPage.data());
         r.rip = rbx;

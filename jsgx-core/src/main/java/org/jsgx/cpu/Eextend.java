@@ -16,8 +16,9 @@ final class Eextend {
         try {
             EpcmEntry e = page.epcm();
             Checks.pf(!e.valid, rcx, "EPC page not valid");
-            Checks.pf(e.pageType != PageType.PT_REG && e.pageType != PageType.PT_TCS, rcx,
-                    "EPC page is " + e.pageType + ", not PT_REG or PT_TCS");
+            if (e.pageType != PageType.PT_REG && e.pageType != PageType.PT_TCS) {
+                throw PageFault.epcm(rcx, "EPC page is " + e.pageType + ", not PT_REG or PT_TCS");
+            }
             Checks.gp(e.enclaveSecs != secsPage, "RBX is not the SECS that owns the page");
             Secs secs = new Secs(secsPage.data());
             Checks.gp(secs.initialized(), "enclave already initialized (EEXTEND after EINIT)");

@@ -22,15 +22,18 @@ final class Emodpe {
         SecInfo si = new SecInfo(MemorySegment.ofArray(
                 sp.data().asSlice(rbx & 0xFFF, SecInfo.SIZE).toArray(ValueLayout.JAVA_BYTE)));
         long f = si.flags();
-        Checks.gp((f & SecInfo.RESERVED_BITS) != 0 || !si.reservedBytesZero(),
-                String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        if ((f & SecInfo.RESERVED_BITS) != 0 || !si.reservedBytesZero()) {
+            throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        }
         checkTarget(lp, rcx, page);
 
         Checks.lock(page, "EPC page");
         try {
             checkTarget(lp, rcx, page);
             EpcmEntry e = page.epcm();
-            Checks.pf(e.enclaveAddress != rcx, rcx, String.format("page was added at 0x%x", e.enclaveAddress));
+            if (e.enclaveAddress != rcx) {
+                throw PageFault.epcm(rcx, String.format("page was added at 0x%x", e.enclaveAddress));
+            }
             Checks.gp(!e.r && (f & SecInfo.R) == 0 && (f & SecInfo.W) != 0, "EMODPE would give W without R");
 
             // commit

@@ -19,8 +19,9 @@ final class Emodpr {
         EpcPage page = lp.epcOperand(rcx, Access.WRITE);
         SecInfo si = new SecInfo(MemorySegment.ofArray(lp.read(rbx, SecInfo.SIZE)));
         long f = si.flags();
-        Checks.gp((f & ~ALLOWED_FLAGS) != 0 || !si.reservedBytesZero(),
-                String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        if ((f & ~ALLOWED_FLAGS) != 0 || !si.reservedBytesZero()) {
+            throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        }
         Checks.gp((f & SecInfo.R) == 0 && (f & SecInfo.W) != 0, "SECINFO has W without R");
 
         Checks.lock(page, "EPC page");
@@ -30,7 +31,9 @@ final class Emodpr {
             if (e.pending || e.modified) {
                 return SgxStatus.SGX_PAGE_NOT_MODIFIABLE;
             }
-            Checks.pf(e.pageType != PageType.PT_REG, rcx, "EMODPR of a " + e.pageType + " page");
+            if (e.pageType != PageType.PT_REG) {
+                throw PageFault.epcm(rcx, "EMODPR of a " + e.pageType + " page");
+            }
             Checks.gp(!new Secs(e.enclaveSecs.data()).initialized(), "enclave not initialized");
 
             // commit

@@ -18,11 +18,13 @@ final class Emodt {
         SecInfo si = new SecInfo(MemorySegment.ofArray(lp.read(rbx, SecInfo.SIZE)));
         long f = si.flags();
         // [MODEL] only the page type is meaningful; every other SECINFO.FLAGS bit is reserved
-        Checks.gp((f & ~0xFF00L) != 0 || !si.reservedBytesZero(),
-                String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        if ((f & ~0xFF00L) != 0 || !si.reservedBytesZero()) {
+            throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x has reserved bits set", f));
+        }
         PageType target = si.pageType();
-        Checks.gp(target != PageType.PT_TCS && target != PageType.PT_TRIM,
-                "EMODT target type " + si.pageTypeValue() + " is not PT_TCS or PT_TRIM");
+        if (target != PageType.PT_TCS && target != PageType.PT_TRIM) {
+            throw new GeneralProtectionFault("EMODT target type " + si.pageTypeValue() + " is not PT_TCS or PT_TRIM");
+        }
 
         // the model has one page lock: a conflicting leaf is reported as the SDM's status
         if (!page.tryLock()) {
@@ -31,8 +33,9 @@ final class Emodt {
         try {
             EpcmEntry e = page.epcm();
             Checks.pf(!e.valid, rcx, "EPC page not valid");
-            Checks.pf(!(e.pageType == PageType.PT_REG || e.pageType == PageType.PT_TCS && target == PageType.PT_TRIM),
-                    rcx, "EMODT of a " + e.pageType + " page to " + target);
+            if (!(e.pageType == PageType.PT_REG || e.pageType == PageType.PT_TCS && target == PageType.PT_TRIM)) {
+                throw PageFault.epcm(rcx, "EMODT of a " + e.pageType + " page to " + target);
+            }
             if (e.pending || e.modified) {
                 return SgxStatus.SGX_PAGE_NOT_MODIFIABLE;
             }

@@ -36,7 +36,9 @@ final class EnclaveAccess {
 
     /** An enclave leaf operand: #GP outside ELRANGE, then the EPCM checks for {@code access}. */
     static EpcPage operand(LogicalProcessor lp, long la, Access access, String what) {
-        Checks.gp(!inElrange(lp, la), String.format("%s 0x%x is outside ELRANGE", what, la));
+        if (!inElrange(lp, la)) {
+            throw new GeneralProtectionFault(String.format("%s 0x%x is outside ELRANGE", what, la));
+        }
         return regPage(lp, la, access);
     }
 
@@ -125,8 +127,9 @@ final class EnclaveAccess {
         if (inElrange(lp, la)) {
             return regPage(lp, la, access).pa() | (la & 0xFFF);
         }
-        Checks.gp(access == Access.EXECUTE,
-                String.format("instruction fetch at 0x%x outside ELRANGE in enclave mode", la));
+        if (access == Access.EXECUTE) {
+            throw new GeneralProtectionFault(String.format("instruction fetch at 0x%x outside ELRANGE in enclave mode", la));
+        }
         long pa = lp.translate(la, access);
         if (lp.platform().epc().contains(pa)) {
             throw new PageFault(la, pfec(access),

@@ -9,7 +9,9 @@ final class Epa {
     }
 
     static void run(LogicalProcessor lp, long rbx, long rcx) {
-        Checks.gp(rbx != PageType.PT_VA.value(), String.format("EPA: RBX 0x%x is not PT_VA", rbx));
+        if (rbx != PageType.PT_VA.value()) {
+            throw new GeneralProtectionFault(String.format("EPA: RBX 0x%x is not PT_VA", rbx));
+        }
         Checks.aligned(rcx, 4096, "VA page");
         EpcPage page = lp.epcOperand(rcx, Access.WRITE);
         Checks.lock(page, "VA page");

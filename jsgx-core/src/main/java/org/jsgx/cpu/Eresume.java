@@ -20,7 +20,9 @@ final class Eresume {
     static void run(LogicalProcessor lp, long rbx, long rcx) {
         Checks.aligned(rbx, 4096, "TCS");
         EpcPage tcsPage = lp.epcOperand(rbx, Access.READ);
-        Checks.gp(!Checks.canonical(rcx), String.format("AEP 0x%x is not canonical", rcx));
+        if (!Checks.canonical(rcx)) {
+            throw new GeneralProtectionFault(String.format("AEP 0x%x is not canonical", rcx));
+        }
         Checks.lock(tcsPage, "TCS");
         try {
             Eenter.Entry en = Eenter.checkTcs(lp, rbx, tcsPage, true);
@@ -31,7 +33,9 @@ final class Eresume {
             Eenter.checkSsaFrame(lp, en.secsPage(), ssa, en.frameBytes());
             GprSgx gpr = Eenter.ssaGpr(lp, ssa, en.frameBytes());
             long target = gpr.reg(GprSgx.RIP);
-            Checks.gp(!Checks.canonical(target), String.format("GPRSGX.RIP 0x%x is not canonical", target));
+            if (!Checks.canonical(target)) {
+                throw new GeneralProtectionFault(String.format("GPRSGX.RIP 0x%x is not canonical", target));
+            }
             long fs = gpr.reg(GprSgx.FSBASE);
             long gs = gpr.reg(GprSgx.GSBASE);
             Checks.gp(!Checks.canonical(fs) || !Checks.canonical(gs), "GPRSGX.FSBASE/GSBASE not canonical");
