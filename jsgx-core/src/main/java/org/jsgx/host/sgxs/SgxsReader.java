@@ -15,8 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 import org.jsgx.cpu.Measurement;
-import org.jsgx.cpu.PageType;
-import org.jsgx.cpu.SecInfo;
 
 /**
  * Reads an SGXS stream record by record in constant memory. {@link #next()} validates the next
@@ -40,7 +38,6 @@ public final class SgxsReader implements Closeable {
     private static final long PAGE_MASK = PAGE - 1;
     private static final long CHUNK_MASK = Measurement.CHUNK - 1;
     /** SECINFO.FLAGS bits EADD accepts: R, W, X and the page type. */
-    private static final long EADD_FLAGS = SecInfo.RWX | 0xFF00L;
 
     /** Where bytes come from; null for an in-memory stream that is entirely in the buffer. */
     @FunctionalInterface
@@ -233,17 +230,9 @@ public final class SgxsReader implements Closeable {
 
     private void checkSecinfo() throws SgxsFormatException {
         long flags = secinfoFlags;
-        if ((flags & ~EADD_FLAGS) != 0) {
-            fail(String.format("EADD SECINFO.FLAGS 0x%x has bits other than R/W/X and the page type", flags));
-        }
-        int type = (int) (flags >>> 8) & 0xff;
-        if (type != PageType.PT_REG.value() && type != PageType.PT_TCS.value()) {
-            PageType pt = PageType.ofValue(type);
-            fail(String.format("EADD page type %s is not allowed in a build stream (only PT_REG, PT_TCS)",
-                    pt != null ? pt : "0x" + Integer.toHexString(type)));
-        }
-        if (type == PageType.PT_TCS.value() && (flags & SecInfo.RWX) != 0) {
-            fail(String.format("EADD of a PT_TCS page with R/W/X bits set (flags 0x%x)", flags));
+        String problem = SgxsRules.eaddFlagsProblem(flags);
+        if (problem != null) {
+            fail(problem);
         }
     }
 

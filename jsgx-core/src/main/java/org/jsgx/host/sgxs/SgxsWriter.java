@@ -10,8 +10,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import org.jsgx.cpu.Crypto;
 import org.jsgx.cpu.Measurement;
-import org.jsgx.cpu.PageType;
-import org.jsgx.cpu.SecInfo;
 
 /**
  * Writes an SGXS stream record by record, enforcing every canonical-stream rule (format §5.8)
@@ -28,7 +26,6 @@ public final class SgxsWriter implements Closeable {
     private static final int RECORD = Measurement.RECORD;
     private static final int CHUNK = Measurement.CHUNK;
     private static final long PAGE_MASK = 0xFFF;
-    private static final long EADD_FLAGS = SecInfo.RWX | 0xFF00L;
 
     private final OutputStream out;
     private final MessageDigest md = Crypto.sha256();
@@ -190,17 +187,9 @@ public final class SgxsWriter implements Closeable {
     }
 
     private void checkSecinfo(long flags) throws SgxsFormatException {
-        if ((flags & ~EADD_FLAGS) != 0) {
-            fail(String.format("EADD SECINFO.FLAGS 0x%x has bits other than R/W/X and the page type", flags));
-        }
-        int type = (int) (flags >>> 8) & 0xff;
-        if (type != PageType.PT_REG.value() && type != PageType.PT_TCS.value()) {
-            PageType pt = PageType.ofValue(type);
-            fail(String.format("EADD page type %s is not allowed in a build stream (only PT_REG, PT_TCS)",
-                    pt != null ? pt : "0x" + Integer.toHexString(type)));
-        }
-        if (type == PageType.PT_TCS.value() && (flags & SecInfo.RWX) != 0) {
-            fail(String.format("EADD of a PT_TCS page with R/W/X bits set (flags 0x%x)", flags));
+        String problem = SgxsRules.eaddFlagsProblem(flags);
+        if (problem != null) {
+            fail(problem);
         }
     }
 
