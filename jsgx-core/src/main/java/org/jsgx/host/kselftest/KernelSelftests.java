@@ -270,32 +270,25 @@ public final class KernelSelftests {
 
     private void unclobberedVdso() {
         setup(ENCL_HEAP_SIZE_DEFAULT, 0);
-        long[] put = {TestEncl.ENCL_OP_PUT_TO_BUFFER, MAGIC};
-        expectEq(call(put, false), 0L, "ENCL_CALL");
-        expectEexit();
-        expectEq(self.runStruct().userData(), 0L, "run.user_data");
-        long[] get = {TestEncl.ENCL_OP_GET_FROM_BUFFER, 0};
-        expectEq(call(get, false), 0L, "ENCL_CALL");
-        expectEq(get[1], MAGIC, "get_op.value");
-        expectEexit();
-        expectEq(self.runStruct().userData(), 0L, "run.user_data");
+        putGetMagic(false);
     }
 
     private void unclobberedVdsoOversubscribed() {
         setup(scale.epcBytes(), 0);
-        unclobberedVdsoBody();
+        putGetMagic(false);
         if (self.kernel.sgx().reclaimer().pagesWritten() == 0) {
             throw new AssertionError("the heap did not oversubscribe the EPC (nothing was reclaimed)");
         }
     }
 
-    private void unclobberedVdsoBody() {
+    /** PUT_TO_BUFFER(MAGIC), GET_FROM_BUFFER: both EEXIT with user_data 0, the value read back. */
+    private void putGetMagic(boolean clobbered) {
         long[] put = {TestEncl.ENCL_OP_PUT_TO_BUFFER, MAGIC};
-        expectEq(call(put, false), 0L, "ENCL_CALL");
+        expectEq(call(put, clobbered), 0L, "ENCL_CALL");
         expectEexit();
         expectEq(self.runStruct().userData(), 0L, "run.user_data");
         long[] get = {TestEncl.ENCL_OP_GET_FROM_BUFFER, 0};
-        expectEq(call(get, false), 0L, "ENCL_CALL");
+        expectEq(call(get, clobbered), 0L, "ENCL_CALL");
         expectEq(get[1], MAGIC, "get_op.value");
         expectEexit();
         expectEq(self.runStruct().userData(), 0L, "run.user_data");
@@ -304,7 +297,7 @@ public final class KernelSelftests {
     private void unclobberedVdsoOversubscribedRemove() {
         setup(scale.epcBytes(), 0);
         requireSgx2Ioctl(SgxIoctl.SGX_IOC_ENCLAVE_MODIFY_TYPES, SgxEnclaveModifyTypes.allocate());
-        unclobberedVdsoBody();
+        putGetMagic(false);
         TestEnclLoader.Segment heap = self.heap();
         SgxEnclaveModifyTypes modt = SgxEnclaveModifyTypes.allocate().offset(heap.offset()).length(heap.size())
                 .pageType(SGX_PAGE_TYPE_TRIM);
@@ -343,15 +336,7 @@ public final class KernelSelftests {
 
     private void clobberedVdso() {
         setup(ENCL_HEAP_SIZE_DEFAULT, 0);
-        long[] put = {TestEncl.ENCL_OP_PUT_TO_BUFFER, MAGIC};
-        expectEq(call(put, true), 0L, "ENCL_CALL");
-        expectEexit();
-        expectEq(self.runStruct().userData(), 0L, "run.user_data");
-        long[] get = {TestEncl.ENCL_OP_GET_FROM_BUFFER, 0};
-        expectEq(call(get, true), 0L, "ENCL_CALL");
-        expectEq(get[1], MAGIC, "get_op.value");
-        expectEexit();
-        expectEq(self.runStruct().userData(), 0L, "run.user_data");
+        putGetMagic(true);
     }
 
     private void clobberedVdsoAndUserFunction() {
