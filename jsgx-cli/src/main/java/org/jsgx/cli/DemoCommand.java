@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** `jsgx demo`: the bundled test enclave binary end to end, one line per step. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "The bundled test enclave binary end to end, one line per step.",
         description = {"Run the bundled test enclave binary (test-enclave/test_encl.elf) end to end: sign, load",
                 "through the driver's ioctls, EINIT, enter through the vDSO on the x86-64 engine, and perform",
                 "a short op script (put, get, a fault the driver resolves by EAUG, NOP through the second TCS)."})

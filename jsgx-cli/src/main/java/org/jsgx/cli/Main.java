@@ -30,9 +30,13 @@ public final class Main implements Runnable {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;
 
+    /** No command given: the usage on stderr, exit 2 (a usage error). */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        CommandLine cl = new CommandLine(this);
+        java.io.StringWriter w = new java.io.StringWriter();
+        cl.usage(new PrintWriter(w));
+        throw new CliException(EXIT_BAD_INPUT, "no command given\n" + w.toString().stripTrailing());
     }
 
     public static void main(String[] args) {
@@ -47,7 +51,7 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.exitCode() : EXIT_BAD_INPUT);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("jsgx: " + ex.getMessage());
-            err.println("Try 'jsgx " + ex.getCommandLine().getCommandName() + " --help'.");
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {

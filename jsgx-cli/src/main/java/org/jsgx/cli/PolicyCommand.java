@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** `jsgx policy`: the enclave-permission designs of the seeds side by side on the same workloads. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
+        header = "The enclave-permission designs of the LKML threads side by side (scenario x policy).",
         description = {"Run the policy lab: each scenario (static, generated, JIT, dynamic loader, heap, RWX attacker,",
                 "noexec mount) is built and run through the driver model under every policy (upstream, selinux,",
                 "apparmor, source-vma, segments, mprotect-ioctl, edmm-policy); prints allowed / denied with the reason.",

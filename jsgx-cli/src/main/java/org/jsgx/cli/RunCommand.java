@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** `jsgx run`: an ELF enclave (kernel selftest convention) loaded, launched and called for real. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Load, sign, EINIT and run an ELF enclave (kernel selftest convention) on the x86-64 engine.",
         description = {"Load an ELF enclave in the kernel selftest convention through the driver model (load.c's",
                 "ioctls), EINIT it (signed like sigstruct.c with --key or a fresh key, or with --sig), then enter",
                 "TCS N through the vDSO model on the x86-64 engine and perform each --call op (selftest op ABI).",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** `jsgx selftest`: the bundled sample enclave through the whole model; ends "N passed, M failed". */
 @Command(name = "selftest", mixinStandardHelpOptions = true,
+        header = "The bundled sample enclave and the Linux kernel's SGX selftests through the model.",
         description = {"Build, sign, launch, enter and attest the bundled sample enclave in the model, then run the",
                 "Linux kernel's SGX selftests (tools/testing/selftests/sgx) by name against the driver model.",
                 "--engine java (default) runs them on the test enclave written in Java; --engine x86 runs the",
