@@ -145,7 +145,7 @@ public final class EpcOversubscription implements AutoCloseable {
         int ret = t.vdso.sgxEnterEnclave(t.op, 0, 0, Vdso.EENTER, 0, 0, t.run);
         SgxEnclaveRun r = t.runStruct();
         if (ret != 0 || r.function() != Vdso.EEXIT) {
-            throw new EnclaveException(r.function(), r.exceptionVector(), r.exceptionAddr());
+            throw new EnclaveException(r.function(), r.exceptionVector(), r.exceptionErrorCode(), r.exceptionAddr());
         }
         return Bytes.le64(t.task.mm().read(t.op + OP_RESULT, 8), 0);
     }
@@ -156,8 +156,9 @@ public final class EpcOversubscription implements AutoCloseable {
         public final int vector;
         public final long address;
 
-        EnclaveException(int function, int vector, long address) {
-            super(String.format("enclave exit %d: exception vector %d at 0x%x", function, vector, address));
+        EnclaveException(int function, int vector, int errorCode, long address) {
+            super(String.format("enclave exit %d: exception vector %d (error code 0x%x) at 0x%x", function, vector,
+                    errorCode, address));
             this.function = function;
             this.vector = vector;
             this.address = address;

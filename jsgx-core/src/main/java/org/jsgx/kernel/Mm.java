@@ -409,6 +409,14 @@ public final class Mm implements AddressSpace {
     FaultResult handleUserFault(long addr, int pfec) {
         mmapLock.readLock().lock();
         try {
+            Pte pte = ptes.get((addr & ~0xFFFL) >>> 12);
+            if ((pfec & PageFault.PFEC_SGX) != 0 && (pte == null || !pte.present)) {
+                // On hardware the page walk and the EPCM check are one step: the reclaimer zaps the
+                // PTE (and shoots down TLBs) before EBLOCK, so a leaf can only see BLOCKED through a
+                // PTE that is gone, and reports the not-present PTE. The model's leaf walked first
+                // and checked the EPCM later; replay the fault as the one hardware raises.
+                pfec &= ~(PageFault.PFEC_SGX | PageFault.PFEC_P);
+            }
             Vma vma = findVma(addr);
             if (vma == null || accessError(pfec, vma)) {
                 return FaultResult.SIGSEGV;

@@ -154,7 +154,7 @@ public final class SgxEpcAllocator {
                     page.cgroup = cg;
                     break;
                 }
-                if (reclaimer.lruEmpty()) {
+                if (reclaimer.nothingReclaimable()) {
                     throw new ErrnoException(Errno.ENOMEM, "EPC exhausted and nothing is reclaimable");
                 }
                 if (!reclaim) {

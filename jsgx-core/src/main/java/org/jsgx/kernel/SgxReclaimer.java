@@ -40,6 +40,10 @@ public final class SgxReclaimer {
     final AtomicLong pagesLost = new AtomicLong();
     final AtomicLong wakeups = new AtomicLong();
     final AtomicLong batches = new AtomicLong();
+    /** Extra ETRACK + IPI rounds before an EWB is given up (see {@link #ewb}). */
+    static final int EXTRA_TRACK_ROUNDS = 8;
+    /** Reclaim batches running now (their pages are off the LRUs). */
+    private final java.util.concurrent.atomic.AtomicInteger batchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
     final AtomicLong secondChances = new AtomicLong();
     final AtomicLong etracks = new AtomicLong();
     final AtomicLong ipis = new AtomicLong();
@@ -103,6 +107,15 @@ public final class SgxReclaimer {
             p.reclaimerTracked = false;
             return true;
         }
+    }
+
+    /**
+     * Nothing on any LRU and no batch running. A running batch has taken pages off the LRUs and
+     * will free some: the kernel's list_empty() test reports ENOMEM in that window; the model's
+     * tiny EPCs hit it all the time, so the allocator answers EBUSY (retry) instead.
+     */
+    boolean nothingReclaimable() {
+        return batchesInFlight.get() == 0 && lruEmpty();
     }
 
     boolean lruEmpty() {
@@ -248,6 +261,15 @@ public final class SgxReclaimer {
      * freed (the SECS included when it followed its last child).
      */
     int reclaimPages(SgxEpcCgroup only, LogicalProcessor cpu) {
+        batchesInFlight.incrementAndGet();
+        try {
+            return reclaimBatch(only, cpu);
+        } finally {
+            batchesInFlight.decrementAndGet();
+        }
+    }
+
+    private int reclaimBatch(SgxEpcCgroup only, LogicalProcessor cpu) {
         SgxEpcCgroup g = only != null ? only : nextGroup();
         if (g == null) {
             return 0;
@@ -326,6 +348,13 @@ public final class SgxReclaimer {
                 return;
             }
             int ret = drv.encls.eblock(cpu, ep.epcPage.pa);
+            // [MODEL] the cpu model's per-page lock is also held by ENCLU leaves on that page (an
+            // EENTER through a TCS), which hardware does not serialise against EBLOCK: a conflict
+            // here is momentary, so wait it out instead of writing back an unblocked page
+            for (int spin = 0; ret == SgxStatus.SGX_EPC_PAGE_CONFLICT.code() && spin < 100_000; spin++) {
+                Thread.onSpinWait();
+                ret = drv.encls.eblock(cpu, ep.epcPage.pa);
+            }
             if (SgxEncls.failed(ret)) {
                 drv.kernel.warn("EBLOCK returned " + ret);
             }
@@ -398,6 +427,16 @@ public final class SgxReclaimer {
             }
             ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
             if (ret == SgxStatus.SGX_NOT_TRACKED.code()) {
+                ipiEnclaveCpus(encl);
+                ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+            }
+            // [MODEL] The kernel's one IPI round suffices on hardware. In the model an enclave
+            // thread can re-enter within microseconds of its AEX, and when the ETRACK above found
+            // the previous cycle incomplete, the page's epoch is only closed by a later ETRACK:
+            // repeat ETRACK + IPI a few times rather than lose the page.
+            for (int round = 0; round < EXTRA_TRACK_ROUNDS && ret == SgxStatus.SGX_NOT_TRACKED.code(); round++) {
+                etracks.incrementAndGet();
+                drv.encls.etrack(cpu, encl.secs.epcPage.pa);
                 ipiEnclaveCpus(encl);
                 ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
             }
