@@ -111,6 +111,11 @@ class SgxReclaimerTest {
                     .isInstanceOf(EpcOversubscription.EnclaveException.class)
                     .satisfies(e -> assertThat(((EpcOversubscription.EnclaveException) e).vector).isEqualTo(14));
             assertThat(g.events().oomKill()).isEqualTo(1);
+            // the killed enclave's pages are freed as its threads are forced out: asynchronous
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (g.current() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertThat(g.current()).isZero();
             SgxEnclave encl = w.kernel.sgx().enclave(w.enclaves.getFirst().encl.task, w.enclaves.getFirst().encl.fd);
             assertThat(encl.oomKilled()).isTrue();
