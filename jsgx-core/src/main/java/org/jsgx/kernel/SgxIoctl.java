@@ -190,11 +190,7 @@ public final class SgxIoctl {
             }
         }
         a.count(c);
-        task.mm().copyToUser(arg, a.toByteArray());
-        if (failure != null) {
-            throw failure;
-        }
-        return 0;
+        return reportProgress(task, arg, a, failure);
     }
 
     /** sgx_encl_add_page. */
@@ -433,11 +429,7 @@ public final class SgxIoctl {
             }
         }
         a.count(c);
-        task.mm().copyToUser(arg, a.toByteArray());
-        if (failure != null) {
-            throw failure;
-        }
-        return 0;
+        return reportProgress(task, arg, a, failure);
     }
 
     private static long modifyTypes(SgxEnclave encl, Task task, long arg) {
@@ -507,11 +499,7 @@ public final class SgxIoctl {
             }
         }
         a.count(c);
-        task.mm().copyToUser(arg, a.toByteArray());
-        if (failure != null) {
-            throw failure;
-        }
-        return 0;
+        return reportProgress(task, arg, a, failure);
     }
 
     private static long removePages(SgxEnclave encl, Task task, long arg) {
@@ -560,6 +548,15 @@ public final class SgxIoctl {
             }
         }
         a.count(c);
+        return reportProgress(task, arg, a, failure);
+    }
+
+    /**
+     * The end of the page-range ioctls (ADD_PAGES and the SGX2 ones): the struct (count,
+     * result) goes back to user space whether or not the walk stopped early, then the first
+     * failure is returned as the errno.
+     */
+    private static long reportProgress(Task task, long arg, org.jsgx.cpu.Struct a, ErrnoException failure) {
         task.mm().copyToUser(arg, a.toByteArray());
         if (failure != null) {
             throw failure;

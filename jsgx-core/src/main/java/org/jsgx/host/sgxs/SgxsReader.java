@@ -36,7 +36,6 @@ public final class SgxsReader implements Closeable {
     private static final int RECORD = Measurement.RECORD;
     private static final int PAGE = 4096;
     private static final long PAGE_MASK = PAGE - 1;
-    private static final long CHUNK_MASK = Measurement.CHUNK - 1;
     /** SECINFO.FLAGS bits EADD accepts: R, W, X and the page type. */
 
     /** Where bytes come from; null for an in-memory stream that is entirely in the buffer. */
@@ -209,21 +208,11 @@ public final class SgxsReader implements Closeable {
             }
             case EEXTEND, UNMEASRD -> {
                 requireCreated(t);
-                if ((offset & CHUNK_MASK) != 0) {
-                    fail(String.format("%s offset 0x%x is not 256-aligned", t, offset));
+                String problem = SgxsRules.chunkProblem(t, offset, lastEadd, chunksSeen);
+                if (problem != null) {
+                    fail(problem);
                 }
-                if (lastEadd == -1) {
-                    fail(String.format("%s offset 0x%x before any EADD", t, offset));
-                }
-                if ((offset & ~PAGE_MASK) != lastEadd) {
-                    fail(String.format("%s offset 0x%x is outside the page of the most recent EADD (0x%x)",
-                            t, offset, lastEadd));
-                }
-                int bit = 1 << (int) ((offset & PAGE_MASK) >>> 8);
-                if ((chunksSeen & bit) != 0) {
-                    fail(String.format("%s offset 0x%x: chunk already supplied for this page", t, offset));
-                }
-                chunksSeen |= bit;
+                chunksSeen |= SgxsRules.chunkBit(offset);
             }
         }
     }

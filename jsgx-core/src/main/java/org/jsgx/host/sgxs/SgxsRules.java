@@ -27,4 +27,31 @@ final class SgxsRules {
         }
         return null;
     }
+
+    /**
+     * The problem with an EEXTEND/UNMEASRD chunk at {@code offset}, or null: 256-aligned, inside
+     * the page of the most recent EADD ({@code lastEadd}, -1 if none), each chunk at most once
+     * ({@code chunksSeen}: bit i = chunk i of that page already supplied).
+     */
+    static String chunkProblem(SgxsTag t, long offset, long lastEadd, int chunksSeen) {
+        if ((offset & 0xFF) != 0) {
+            return String.format("%s offset 0x%x is not 256-aligned", t, offset);
+        }
+        if (lastEadd == -1) {
+            return String.format("%s offset 0x%x before any EADD", t, offset);
+        }
+        if ((offset & ~0xFFFL) != lastEadd) {
+            return String.format("%s offset 0x%x is outside the page of the most recent EADD (0x%x)", t, offset,
+                    lastEadd);
+        }
+        if ((chunksSeen & chunkBit(offset)) != 0) {
+            return String.format("%s offset 0x%x: chunk already supplied for this page", t, offset);
+        }
+        return null;
+    }
+
+    /** The bit of a chunk in a page's chunk mask. */
+    static int chunkBit(long offset) {
+        return 1 << (int) ((offset & 0xFFF) >>> 8);
+    }
 }

@@ -135,21 +135,11 @@ public final class SgxsWriter implements Closeable {
     private SgxsWriter chunk(SgxsTag t, long offset, byte[] data, int off) throws IOException {
         java.util.Objects.checkFromIndexSize(off, CHUNK, data.length);
         requireCreated(t);
-        if ((offset & (CHUNK - 1)) != 0) {
-            fail(String.format("%s offset 0x%x is not 256-aligned", t, offset));
+        String problem = SgxsRules.chunkProblem(t, offset, lastEadd, chunksSeen);
+        if (problem != null) {
+            fail(problem);
         }
-        if (lastEadd == -1) {
-            fail(String.format("%s offset 0x%x before any EADD", t, offset));
-        }
-        if ((offset & ~PAGE_MASK) != lastEadd) {
-            fail(String.format("%s offset 0x%x is outside the page of the most recent EADD (0x%x)",
-                    t, offset, lastEadd));
-        }
-        int bit = 1 << (int) ((offset & PAGE_MASK) >>> 8);
-        if ((chunksSeen & bit) != 0) {
-            fail(String.format("%s offset 0x%x: chunk already supplied for this page", t, offset));
-        }
-        chunksSeen |= bit;
+        chunksSeen |= SgxsRules.chunkBit(offset);
         Arrays.fill(header, (byte) 0);
         U64.set(header, 0, t.value());
         U64.set(header, 8, offset);
