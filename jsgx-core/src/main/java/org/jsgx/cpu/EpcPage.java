@@ -81,7 +81,7 @@ public final class EpcPage {
     }
 
     void unlock() {
-        busy.set(false);
+        busy.setRelease(false); // a lock release needs release order only, not a full fence
     }
 
     @Override

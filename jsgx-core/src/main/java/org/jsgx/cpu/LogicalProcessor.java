@@ -282,6 +282,14 @@ public final class LogicalProcessor {
 
     /** Writes {@code data[off, off+len)} at {@code la} (see {@link #write(long, byte[])}). */
     void write(long la, byte[] data, int off, int len) {
+        if ((la & 0xFFF) + len <= 4096) {
+            // within one page (PCMD, PAGEINFO fields, a whole page): one translation, no array
+            long pa = translate(la, Access.WRITE);
+            if (!(platform.epc().contains(pa) && !enclaveMode)) {
+                MemorySegment.copy(data, off, platform.memory().frame(pa), ValueLayout.JAVA_BYTE, pa & 0xFFF, len);
+            }
+            return;
+        }
         // translate every page first so a fault leaves memory unchanged
         long[] pas = new long[(int) (((la & 0xFFF) + len + 4095) >>> 12)];
         for (int i = 0, done = 0; done < len; i++) {
@@ -325,11 +333,25 @@ public final class LogicalProcessor {
     }
 
     long readU64(long la) {
-        return Bytes.le64(read(la, 8), 0);
+        if ((la & 0xFFF) > 4096 - 8) {
+            return Bytes.le64(read(la, 8), 0);
+        }
+        long pa = translate(la, Access.READ);
+        if (platform.epc().contains(pa) && !enclaveMode) {
+            return -1L; // abort-page semantics
+        }
+        return platform.memory().frame(pa).get(Struct.U64, pa & 0xFFF);
     }
 
     void writeU64(long la, long v) {
-        write(la, Bytes.le64(v));
+        if ((la & 0xFFF) > 4096 - 8) {
+            write(la, Bytes.le64(v));
+            return;
+        }
+        long pa = translate(la, Access.WRITE);
+        if (!(platform.epc().contains(pa) && !enclaveMode)) {
+            platform.memory().frame(pa).set(Struct.U64, pa & 0xFFF, v);
+        }
     }
 
     /** Copies {@code data} into memory at {@code la} (a host/kernel helper, e.g. staging pages). */
