@@ -1,7 +1,5 @@
 package org.jsgx.cpu;
 
-import java.lang.foreign.MemorySegment;
-
 /** ENCLS[EADD]: copies a source page into the EPC as a PT_REG or PT_TCS page and measures it. */
 final class Eadd {
     /** [MODEL] SECINFO bits EADD accepts: R, W, X and the page type. */
@@ -15,14 +13,16 @@ final class Eadd {
         Checks.aligned(rcx, 4096, "destination EPC page");
         EpcPage page = lp.epcOperand(rcx, Access.WRITE);
 
-        PageInfo pi = new PageInfo(MemorySegment.ofArray(lp.read(rbx, PageInfo.SIZE)));
+        PageInfo pi = lp.tmpPageInfo;
+        lp.readInto(rbx, pi.segment(), 0, PageInfo.SIZE);
         Checks.aligned(pi.srcpge(), 4096, "PAGEINFO.SRCPGE");
         Checks.aligned(pi.secs(), 4096, "PAGEINFO.SECS");
         Checks.aligned(pi.secinfo(), SecInfo.ALIGN, "PAGEINFO.SECINFO");
         Checks.aligned(pi.linaddr(), 4096, "PAGEINFO.LINADDR");
         EpcPage secsPage = lp.epcOperand(pi.secs(), Access.READ);
 
-        SecInfo si = new SecInfo(MemorySegment.ofArray(lp.read(pi.secinfo(), SecInfo.SIZE)));
+        SecInfo si = lp.tmpSecInfo;
+        lp.readInto(pi.secinfo(), si.segment(), 0, SecInfo.SIZE);
         if ((si.flags() & ~ALLOWED_FLAGS) != 0 || !si.reservedBytesZero()) {
             throw new GeneralProtectionFault(String.format("SECINFO.FLAGS 0x%x has reserved bits set", si.flags()));
         }
@@ -41,7 +41,7 @@ final class Eadd {
                 // step 7: the source goes straight into the (still invalid) EPC frame; the
                 // checks below read that copy, and a failure leaves the frame invalid
                 lp.readInto(pi.srcpge(), page.data(), 0, 4096);
-                Secs secs = new Secs(secsPage.data());
+                Secs secs = secsPage.secsView();
                 long flags = si.flags();
                 if (pt == PageType.PT_TCS) {
                     Tcs tcs = new Tcs(page.data());

@@ -20,14 +20,14 @@ final class Eextend {
                 throw PageFault.epcm(rcx, "EPC page is " + e.pageType + ", not PT_REG or PT_TCS");
             }
             Checks.gp(e.enclaveSecs != secsPage, "RBX is not the SECS that owns the page");
-            Secs secs = new Secs(secsPage.data());
+            Secs secs = secsPage.secsView();
             Checks.gp(secs.initialized(), "enclave already initialized (EEXTEND after EINIT)");
             SecsState state = Checks.state(secsPage);
             long offset = e.enclaveAddress - secs.baseAddr() + (rcx & 0xFFF);
-            java.lang.foreign.MemorySegment chunk = page.data().asSlice(rcx & 0xF00, Measurement.CHUNK);
             Checks.lock(secsPage, "MRENCLAVE (SECS)");
             try {
-                state.measurement.eextend(offset, chunk);
+                // the 256 bytes are read from the EPC frame itself, as the hardware reads them
+                state.measurement.eextend(offset, page.data(), rcx & 0xF00);
             } finally {
                 secsPage.unlock();
             }

@@ -7,9 +7,12 @@ import java.util.function.Consumer;
 /** The Enclave Page Cache: one or more sections in the physical address space. */
 public final class Epc {
     private final List<EpcSection> sections;
+    /** The first section, tried before the list: most platforms have only one. */
+    private final EpcSection first;
 
     public Epc(List<EpcSection> sections) {
         this.sections = List.copyOf(sections);
+        this.first = this.sections.isEmpty() ? null : this.sections.getFirst();
         for (int i = 0; i < this.sections.size(); i++) {
             for (int j = i + 1; j < this.sections.size(); j++) {
                 EpcSection a = this.sections.get(i);
@@ -30,6 +33,9 @@ public final class Epc {
     }
 
     public EpcSection section(long pa) {
+        if (first != null && first.contains(pa)) {
+            return first;
+        }
         for (EpcSection s : sections) {
             if (s.contains(pa)) {
                 return s;

@@ -23,6 +23,7 @@ public final class EpcPage {
      * stands in for the PTE accessed bit the kernel's reclaimer ages pages with.
      */
     private volatile boolean accessed;
+    private Secs secsView;
 
     EpcPage(long pa) {
         this.pa = pa;
@@ -49,6 +50,19 @@ public final class EpcPage {
             }
         }
         return d;
+    }
+
+    /**
+     * A SECS view of this frame's memory, made once: the frame's memory never moves, so the
+     * view stays valid whatever the frame holds (the leaves that read a SECS use it).
+     */
+    Secs secsView() {
+        Secs v = secsView;
+        if (v == null) {
+            v = new Secs(data());
+            secsView = v;
+        }
+        return v;
     }
 
     /** True once the frame's memory exists (tests check the EPC is lazy). */

@@ -53,6 +53,13 @@ public final class LogicalProcessor {
     /** [MODEL] epoch in which this thread entered its enclave. */
     long entryEpoch;
 
+    /**
+     * The leaves' internal copies of their PAGEINFO and SECINFO operands (the SDM's TMP_*
+     * temporaries): a processor runs one leaf at a time, so they are reused, not allocated.
+     */
+    final PageInfo tmpPageInfo = new PageInfo(MemorySegment.ofArray(new byte[PageInfo.SIZE]));
+    final SecInfo tmpSecInfo = new SecInfo(MemorySegment.ofArray(new byte[SecInfo.SIZE]));
+
     LogicalProcessor(Platform platform, int id) {
         this.platform = platform;
         this.id = id;

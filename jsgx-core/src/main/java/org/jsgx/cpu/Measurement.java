@@ -2,6 +2,9 @@ package org.jsgx.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 
 /**
@@ -17,16 +20,24 @@ public final class Measurement {
     public static final int CHUNK = 256;
 
     private final MessageDigest md = Crypto.sha256();
-    /** Reused records: an EADD waiting to be hashed (bytes 0..63) and/or an EEXTEND after it. */
+    /**
+     * Reused records at fixed places: an EADD record waiting to be hashed (bytes 0..63), the
+     * EEXTEND header (64..127) and its 256 data bytes (128..383). Only the tags, offsets and
+     * flags are ever written, so the records' zero bytes stay zero without refilling them.
+     */
     private final byte[] block = new byte[2 * RECORD + CHUNK];
     private boolean pending;
     /** Number of 64-byte blocks hashed (the SDM's update counter). */
     private long blocks;
 
+    private static final int EADD_AT = 0, EEXTEND_AT = RECORD, DATA_AT = 2 * RECORD;
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     /** Starts a measurement with the ECREATE record. */
     public Measurement(int ssaFrameSize, long size) {
         md.update(ecreateRecord(ssaFrameSize, size));
         blocks = 1;
+        LE64.set(block, EEXTEND_AT, TAG_EEXTEND);
     }
 
     public static byte[] ecreateRecord(int ssaFrameSize, long size) {
@@ -55,38 +66,50 @@ public final class Measurement {
 
     public void eadd(long offset, long secinfoFlags) {
         flushPending();
-        // the record waits in front of the EEXTEND buffer and is hashed with the next record:
-        // one larger digest update per page instead of a separate 64-byte one, which the JIT
-        // served without its SHA-256 intrinsic inside the EADD leaf (measured ~5 us per page)
+        // the record waits in front of the EEXTEND record and is hashed with it: one larger
+        // digest update per page instead of a separate 64-byte one, which the JIT served
+        // without its SHA-256 intrinsic inside the EADD leaf (measured ~5 us per page)
         byte[] b = block;
-        put64(b, 0, TAG_EADD);
-        put64(b, 8, offset);
-        put64(b, 16, secinfoFlags);
-        java.util.Arrays.fill(b, 24, RECORD, (byte) 0);
+        LE64.set(b, EADD_AT, TAG_EADD);
+        LE64.set(b, EADD_AT + 8, offset);
+        LE64.set(b, EADD_AT + 16, secinfoFlags);
         pending = true;
         blocks++;
     }
 
+    /** EEXTEND of the 256 bytes at {@code chunk[off..]}. */
     public void eextend(long offset, byte[] chunk, int off) {
-        eextend(offset, MemorySegment.ofArray(chunk).asSlice(off, CHUNK));
+        System.arraycopy(chunk, off, block, DATA_AT, CHUNK);
+        extend(offset);
     }
 
-    /** EEXTEND of the 256 bytes in {@code chunk}: header and data hashed in one update. */
+    /** EEXTEND of the 256 bytes in {@code chunk}. */
     public void eextend(long offset, MemorySegment chunk) {
+        eextend(offset, chunk, 0);
+    }
+
+    /** EEXTEND of the 256 bytes at {@code page[off..]} (e.g. an EPC frame). */
+    public void eextend(long offset, MemorySegment page, long off) {
+        MemorySegment.copy(page, ValueLayout.JAVA_BYTE, off, block, DATA_AT, CHUNK);
+        extend(offset);
+    }
+
+    /** Hashes the EEXTEND record now in the buffer (and a waiting EADD record) in one update. */
+    private void extend(long offset) {
         byte[] b = block;
-        int at = pending ? RECORD : 0;
-        put64(b, at, TAG_EEXTEND);
-        put64(b, at + 8, offset);
-        java.util.Arrays.fill(b, at + 16, at + RECORD, (byte) 0);
-        MemorySegment.copy(chunk, ValueLayout.JAVA_BYTE, 0, b, at + RECORD, CHUNK);
-        md.update(b, 0, at + RECORD + CHUNK);
-        pending = false;
+        LE64.set(b, EEXTEND_AT + 8, offset);
+        if (pending) {
+            md.update(b, EADD_AT, 2 * RECORD + CHUNK);
+            pending = false;
+        } else {
+            md.update(b, EEXTEND_AT, RECORD + CHUNK);
+        }
         blocks += 5;
     }
 
     private void flushPending() {
         if (pending) {
-            md.update(block, 0, RECORD);
+            md.update(block, EADD_AT, RECORD);
             pending = false;
         }
     }
@@ -100,7 +123,7 @@ public final class Measurement {
         try {
             MessageDigest copy = (MessageDigest) md.clone();
             if (pending) {
-                copy.update(block, 0, RECORD);
+                copy.update(block, EADD_AT, RECORD);
             }
             return copy.digest();
         } catch (CloneNotSupportedException e) {

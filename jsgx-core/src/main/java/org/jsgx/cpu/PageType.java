@@ -10,6 +10,8 @@ public enum PageType {
     PT_SS_FIRST(5),
     PT_SS_REST(6);
 
+    private static final PageType[] VALUES = values();
+
     private final int value;
 
     PageType(int value) {
@@ -22,6 +24,6 @@ public enum PageType {
 
     /** The type for a SECINFO page-type field, or null when the value is reserved. */
     public static PageType ofValue(int value) {
-        return value >= 0 && value < 7 ? values()[value] : null;
+        return value >= 0 && value < 7 ? VALUES[value] : null;
     }
 }

@@ -531,8 +531,9 @@ public final class Mm implements AddressSpace {
      * VM_IO/VM_PFNMAP mapping (enclave memory cannot be a source). Caller holds mmapLock.
      */
     long getUserPage(Vma vma, long la) {
-        ErrnoException.check((vma.flags & (Mman.VM_IO | Mman.VM_PFNMAP)) != 0, Errno.EFAULT,
-                "source 0x%x is in a VM_IO|VM_PFNMAP mapping", la);
+        if ((vma.flags & (Mman.VM_IO | Mman.VM_PFNMAP)) != 0) { // per page: no boxing unless it fails
+            throw new ErrnoException(Errno.EFAULT, String.format("source 0x%x is in a VM_IO|VM_PFNMAP mapping", la));
+        }
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
                 return translate(la, Access.READ, true);

@@ -17,7 +17,7 @@ record SgxAddRights(long maxProt, byte[] secinfo) {
     static final long SGX_PAGE_SEGMENT_MASK = 0x7L << SGX_PAGE_SEGMENT_SHIFT;
 
     static SgxAddRights of(SgxEnclave encl, Task task, long src, long addr, byte[] secinfo, long flags) {
-        long sflags = new SecInfo(java.lang.foreign.MemorySegment.ofArray(secinfo)).flags();
+        long sflags = org.jsgx.cpu.Bytes.le64(secinfo, 0); // SECINFO.FLAGS
         PageType type = SgxEnclave.pageType(sflags);
         long perms = sflags & SgxIoctl.SECINFO_PERMISSION_MASK;
         Mm mm = task.mm();

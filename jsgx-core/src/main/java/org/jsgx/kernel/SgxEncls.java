@@ -63,7 +63,8 @@ final class SgxEncls {
     }
 
     private PerCpu cpu(LogicalProcessor lp) {
-        return perCpu.computeIfAbsent(lp.id(), k -> new PerCpu());
+        PerCpu c = perCpu.get(lp.id()); // the common case allocates no lambda
+        return c != null ? c : perCpu.computeIfAbsent(lp.id(), k -> new PerCpu());
     }
 
     @FunctionalInterface

@@ -1,5 +1,6 @@
 package org.jsgx.kernel;
 
+import org.jsgx.cpu.Bytes;
 import org.jsgx.cpu.Crypto;
 import org.jsgx.cpu.EinitToken;
 import org.jsgx.cpu.PageType;
@@ -196,8 +197,7 @@ public final class SgxIoctl {
     /** sgx_encl_add_page. */
     private static void addPage(SgxEnclave encl, Task task, long src, long offset, byte[] secinfo, long flags) {
         SgxDriver drv = encl.drv;
-        long sflags = new SecInfo(java.lang.foreign.MemorySegment.ofArray(secinfo)).flags();
-        PageType type = SgxEnclave.pageType(sflags);
+        PageType type = SgxEnclave.pageType(Bytes.le64(secinfo, 0)); // SECINFO.FLAGS
         long addr = encl.base + offset;
         SgxEnclPage present = encl.pageArray.get(addr >>> 12);
         if (present != null && drv.kernel.config().uapi() == SgxUapi.SEGMENTS) {
@@ -239,8 +239,10 @@ public final class SgxIoctl {
                 eadd(encl, task, page, epc, secinfo, src, offset);
                 if ((flags & SGX_PAGE_MEASURE) != 0) {
                     int ret = drv.encls.eextendPage(task.cpu(), encl.secs.epcPage.pa, epc.pa);
-                    ErrnoException.check(ret != 0, Errno.EIO,
-                            "ADD_PAGES at offset 0x%x: EEXTEND failed (0x%x)", offset, ret);
+                    if (ret != 0) {
+                        throw new ErrnoException(Errno.EIO, String.format(
+                                "ADD_PAGES at offset 0x%x: EEXTEND failed (0x%x)", offset, ret));
+                    }
                 }
             } catch (ErrnoException e) {
                 encl.pageArray.remove(addr >>> 12);
@@ -261,15 +263,24 @@ public final class SgxIoctl {
     private static void eadd(SgxEnclave encl, Task task, SgxEnclPage page, SgxEpcPage epc, byte[] secinfo, long src,
                              long offset) {
         Mm mm = task.mm();
+        // per page: the messages are formatted (and their arguments boxed) only on failure
         Vma vma = mm.findVmaFrom(src);
-        ErrnoException.check(vma == null, Errno.EFAULT, "ADD_PAGES: src 0x%x is not mapped", src);
-        ErrnoException.check((vma.flags & Mman.VM_MAYEXEC) == 0, Errno.EACCES,
-                "ADD_PAGES: src 0x%x is in a mapping that may never be executable (noexec)", src);
-        ErrnoException.check(!vma.contains(src), Errno.EFAULT, "ADD_PAGES: src 0x%x is not mapped", src);
+        if (vma == null) {
+            throw new ErrnoException(Errno.EFAULT, String.format("ADD_PAGES: src 0x%x is not mapped", src));
+        }
+        if ((vma.flags & Mman.VM_MAYEXEC) == 0) {
+            throw new ErrnoException(Errno.EACCES, String.format(
+                    "ADD_PAGES: src 0x%x is in a mapping that may never be executable (noexec)", src));
+        }
+        if (!vma.contains(src)) {
+            throw new ErrnoException(Errno.EFAULT, String.format("ADD_PAGES: src 0x%x is not mapped", src));
+        }
         long srcPa = mm.getUserPage(vma, src);
         int ret = encl.drv.encls.eadd(task.cpu(), srcPa, secinfo, page.address, encl.secs.epcPage.pa, epc.pa);
-        ErrnoException.check(ret != 0, Errno.EIO,
-                "ADD_PAGES at offset 0x%x: EADD faulted (vector %d)", offset, SgxEncls.trapnr(ret));
+        if (ret != 0) {
+            throw new ErrnoException(Errno.EIO, String.format(
+                    "ADD_PAGES at offset 0x%x: EADD faulted (vector %d)", offset, SgxEncls.trapnr(ret)));
+        }
     }
 
     // ---- SGX_IOC_ENCLAVE_INIT ----

@@ -2,7 +2,13 @@ package org.jsgx.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The record layouts and test vectors of the reference sheet (§3.1). */
@@ -43,5 +49,47 @@ class MeasurementTest {
         byte[] a = m.peekFinal();
         m.eadd(0, 0x201);
         assertThat(m.peekFinal()).isNotEqualTo(a);
+    }
+
+    /**
+     * Any interleaving of EADDs (measured or not), EEXTENDs from arrays and from native memory,
+     * and peeks hashes exactly the concatenated records: the reused record buffer never leaks
+     * an earlier record's bytes into a later one.
+     */
+    @Test
+    void mixedSequencesHashTheConcatenatedRecords() throws Exception {
+        Random rnd = new Random(7);
+        byte[] page = new byte[4096];
+        rnd.nextBytes(page);
+        MemorySegment frame = Arena.ofAuto().allocate(4096);
+        MemorySegment.copy(page, 0, frame, ValueLayout.JAVA_BYTE, 0, 4096);
+        Measurement m = new Measurement(3, 0x100000);
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        records.write(Measurement.ecreateRecord(3, 0x100000));
+        for (int step = 0; step < 200; step++) {
+            long offset = (long) rnd.nextInt(256) << 12;
+            int chunk = rnd.nextInt(16) << 8;
+            switch (rnd.nextInt(4)) {
+                case 0 -> {
+                    long flags = rnd.nextLong() & 0xFF07L;
+                    m.eadd(offset, flags);
+                    records.write(Measurement.eaddRecord(offset, flags));
+                }
+                case 1 -> {
+                    m.eextend(offset + chunk, page, chunk);
+                    records.write(Measurement.eextendHeader(offset + chunk));
+                    records.write(page, chunk, 256);
+                }
+                case 2 -> {
+                    m.eextend(offset + chunk, frame, chunk);
+                    records.write(Measurement.eextendHeader(offset + chunk));
+                    records.write(page, chunk, 256);
+                }
+                default -> assertThat(m.peekFinal())
+                        .isEqualTo(MessageDigest.getInstance("SHA-256").digest(records.toByteArray()));
+            }
+        }
+        assertThat(m.blocks()).isEqualTo(records.size() / 64);
+        assertThat(m.peekFinal()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(records.toByteArray()));
     }
 }
