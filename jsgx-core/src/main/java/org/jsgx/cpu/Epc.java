@@ -30,7 +30,9 @@ public final class Epc {
     }
 
     public EpcSection section(long pa) {
-        for (EpcSection s : sections) {
+        // indexed: this runs on every user-memory access and enclave translation
+        for (int i = 0; i < sections.size(); i++) {
+            EpcSection s = sections.get(i);
             if (s.contains(pa)) {
                 return s;
             }
