@@ -51,7 +51,9 @@ public final class Mm implements AddressSpace {
         if (!pte.allows(access)) {
             throw new PageFault(linear, pfec | PageFault.PFEC_P, "PTE does not allow " + access);
         }
-        pte.accessed = true;
+        if (!pte.accessed) {
+            pte.accessed = true; // a volatile write only when the bit changes (it is read far more often)
+        }
         return pte.pa | (linear & 0xFFF);
     }
 

@@ -316,7 +316,6 @@ final class Unicorn implements AutoCloseable {
             JAVA_INT, JAVA_LONG, ADDRESS);
     static final FunctionDescriptor HOOKCODE = FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
     static final FunctionDescriptor HOOKINTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
-    static final FunctionDescriptor INSN_INVALID = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_CPUID = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_SYSCALL = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_IN = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
