@@ -5,7 +5,7 @@
  *
  *   gcc -O2 -o /tmp/unicorn-store-cost unicorn-store-cost.c -lunicorn && /tmp/unicorn-store-cost
  *
- * Needs libunicorn-dev. Prints million instructions per second per case and the nanoseconds
+ * Not part of the build (needs gcc and libunicorn-dev); BENCHMARKS.md's ecall section quotes it. Prints million instructions per second per case and the nanoseconds
  * one store adds over a register instruction.
  */
 #include <stdint.h>
