@@ -17,6 +17,15 @@ public interface AddressSpace {
      */
     long translate(long linear, Access access, boolean user);
 
+    /**
+     * [MODEL] A count that moves after every change to the translations (PTE install, zap,
+     * re-protect), for engines that cache them like a TLB; -1 when not tracked (then a cache
+     * must re-check every entry).
+     */
+    default long generation() {
+        return -1;
+    }
+
     /** Linear = physical, everything present and writable. */
     AddressSpace IDENTITY = (linear, access, user) -> linear;
 }

@@ -54,9 +54,9 @@ final class Eaccept {
             }
 
             // commit
-            e.pending = false;
-            e.modified = false;
-            e.pr = false;
+            e.pending(false);
+            e.modified(false);
+            e.pr(false);
             return SgxStatus.SGX_SUCCESS;
         } finally {
             page.unlock();

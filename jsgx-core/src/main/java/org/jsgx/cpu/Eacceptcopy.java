@@ -46,7 +46,7 @@ final class Eacceptcopy {
             // commit
             MemorySegment.copy(src.data(), 0, dst.data(), 0, EpcPage.SIZE);
             e.perms(f & SecInfo.RWX);
-            e.pending = false;
+            e.pending(false);
             return SgxStatus.SGX_SUCCESS;
         } finally {
             dst.unlock();

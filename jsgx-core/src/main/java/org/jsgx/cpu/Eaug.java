@@ -41,7 +41,7 @@ final class Eaug {
                 page.data().fill((byte) 0);
                 EpcmEntry e = page.epcm();
                 e.set(PageType.PT_REG, SecInfo.R | SecInfo.W, secsPage, pi.linaddr());
-                e.pending = true;
+                e.pending(true);
                 Checks.state(secsPage).children.incrementAndGet();
             } finally {
                 secsPage.unlock();

@@ -34,7 +34,7 @@ final class Eblock {
                 return SgxStatus.SGX_ENTRYEPOCH_LOCKED;
             }
             try {
-                e.blocked = true;
+                e.blocked(true);
                 e.bepoch = Tracking.stamp(Checks.state(secsPage));
             } finally {
                 secsPage.unlock();

@@ -103,7 +103,7 @@ final class Eld {
         e.set(pt, flags & SecInfo.RWX, secsPage, pi.linaddr());
         e.stateBits(flags);
         if (secsPage != null) {
-            e.blocked = loadBlocked;
+            e.blocked(loadBlocked);
             // [MODEL] a page loaded blocked never had a translation: EWB needs no new ETRACK
             e.bepoch = Tracking.NEVER_MAPPED;
             Checks.state(secsPage).children.incrementAndGet();

@@ -37,7 +37,7 @@ final class Emodpr {
             Checks.gp(!new Secs(e.enclaveSecs.data()).initialized(), "enclave not initialized");
 
             // commit
-            e.pr = true;
+            e.pr(true);
             e.perms(e.perms() & f);
             e.bepoch = Tracking.stamp(Checks.state(e.enclaveSecs));
             return SgxStatus.SGX_SUCCESS;

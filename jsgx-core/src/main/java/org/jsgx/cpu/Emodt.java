@@ -42,10 +42,10 @@ final class Emodt {
             Checks.gp(!new Secs(e.enclaveSecs.data()).initialized(), "enclave not initialized");
 
             // commit
-            e.pr = false;
-            e.modified = true;
+            e.pr(false);
+            e.modified(true);
             e.perms(0);
-            e.pageType = target;
+            e.pageType(target);
             e.bepoch = Tracking.stamp(Checks.state(e.enclaveSecs));
             return SgxStatus.SGX_SUCCESS;
         } finally {

@@ -36,7 +36,9 @@ public final class Epc {
         if (first != null && first.contains(pa)) {
             return first;
         }
-        for (EpcSection s : sections) {
+        // indexed: this runs on every user-memory access and enclave translation
+        for (int i = 0; i < sections.size(); i++) {
+            EpcSection s = sections.get(i);
             if (s.contains(pa)) {
                 return s;
             }

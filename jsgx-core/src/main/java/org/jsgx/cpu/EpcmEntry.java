@@ -6,6 +6,12 @@ package org.jsgx.cpu;
  * (package-private setters), under the page's busy lock.
  */
 public final class EpcmEntry {
+    /**
+     * [MODEL] Count of EPCM changes on every platform: an engine that caches permissions per page
+     * (the x86 engine's TLB) re-validates them at enclave entry only when this moved.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong CHANGES = new java.util.concurrent.atomic.AtomicLong();
+
     boolean valid;
     boolean r;
     boolean w;
@@ -70,6 +76,40 @@ public final class EpcmEntry {
         return bepoch;
     }
 
+    /** [MODEL] The EPCM change count (see {@link #CHANGES}); moves after every entry change. */
+    public static long changes() {
+        return CHANGES.get();
+    }
+
+    private static void changed() {
+        CHANGES.incrementAndGet();
+    }
+
+    void blocked(boolean b) {
+        blocked = b;
+        changed();
+    }
+
+    void pr(boolean b) {
+        pr = b;
+        changed();
+    }
+
+    void pending(boolean b) {
+        pending = b;
+        changed();
+    }
+
+    void modified(boolean b) {
+        modified = b;
+        changed();
+    }
+
+    void pageType(PageType t) {
+        pageType = t;
+        changed();
+    }
+
     /** R/W/X as SECINFO permission bits. */
     public long perms() {
         return (r ? SecInfo.R : 0) | (w ? SecInfo.W : 0) | (x ? SecInfo.X : 0);
@@ -85,6 +125,7 @@ public final class EpcmEntry {
         r = (perms & SecInfo.R) != 0;
         w = (perms & SecInfo.W) != 0;
         x = (perms & SecInfo.X) != 0;
+        changed();
     }
 
     /** Makes the entry valid with the given state; everything else cleared. */
@@ -99,6 +140,7 @@ public final class EpcmEntry {
         enclaveSecs = secs;
         enclaveAddress = address;
         bepoch = 0;
+        changed();
     }
 
     /** Restores the PENDING/MODIFIED/PR bits from a SECINFO.FLAGS value (ELDB/ELDU). */
@@ -106,12 +148,14 @@ public final class EpcmEntry {
         pending = (flags & SecInfo.PENDING) != 0;
         modified = (flags & SecInfo.MODIFIED) != 0;
         pr = (flags & SecInfo.PR) != 0;
+        changed();
     }
 
     void invalidate() {
         valid = false;
         enclaveSecs = null;
         blocked = false;
+        changed();
     }
 
     @Override

@@ -29,6 +29,8 @@ public final class Mm implements AddressSpace {
     final ReentrantReadWriteLock mmapLock = new ReentrantReadWriteLock();
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private final ConcurrentHashMap<Long, Pte> ptes = new ConcurrentHashMap<>();
+    /** Moves after every PTE change (see {@link #generation()}). */
+    private final java.util.concurrent.atomic.AtomicLong pteChanges = new java.util.concurrent.atomic.AtomicLong();
     /** mm_cpumask: CPUs this mm has run on (the driver IPIs them after ETRACK). */
     final java.util.Set<Integer> cpumask = ConcurrentHashMap.newKeySet();
     private volatile boolean dead;
@@ -49,8 +51,15 @@ public final class Mm implements AddressSpace {
         if (!pte.allows(access)) {
             throw new PageFault(linear, pfec | PageFault.PFEC_P, "PTE does not allow " + access);
         }
-        pte.accessed = true;
+        if (!pte.accessed) {
+            pte.accessed = true; // a volatile write only when the bit changes (it is read far more often)
+        }
         return pte.pa | (linear & 0xFFF);
+    }
+
+    @Override
+    public long generation() {
+        return pteChanges.get();
     }
 
     // ---- VMAs ----
@@ -267,6 +276,7 @@ public final class Mm implements AddressSpace {
                 }
             }
         }
+        pteChanges.incrementAndGet();
     }
 
     /**
@@ -324,6 +334,7 @@ public final class Mm implements AddressSpace {
                     q.writable = p.writable;
                     q.executable = p.executable;
                     child.ptes.put(a >>> 12, q);
+                    child.pteChanges.incrementAndGet();
                 }
                 if (c.file != null) {
                     c.file.get();
@@ -357,11 +368,14 @@ public final class Mm implements AddressSpace {
     /** vmf_insert_pfn: maps {@code addr} to the frame at {@code pa} with the VMA's rights. */
     public void insertPfn(Vma vma, long addr, long pa) {
         ptes.put(addr >>> 12, new Pte(pa, vma.flags, true));
+        pteChanges.incrementAndGet();
     }
 
     /** Removes the PTE of one page (zap_vma_ptes for one page); true when there was one. */
     public boolean zapPte(long addr) {
-        return ptes.remove(addr >>> 12) != null;
+        boolean had = ptes.remove(addr >>> 12) != null;
+        pteChanges.incrementAndGet();
+        return had;
     }
 
     private void zapRange(Vma v, long start, long end) {
@@ -372,6 +386,7 @@ public final class Mm implements AddressSpace {
                 kernel.ram().free(p.pa);
             }
         }
+        pteChanges.incrementAndGet();
     }
 
     /** ptep_test_and_clear_young. */
@@ -450,10 +465,12 @@ public final class Mm implements AddressSpace {
         if (p != null && p.present) {
             // the PTE is there: bring its rights up to the VMA's (spurious fault / raced)
             p.protect(vma.flags);
+            pteChanges.incrementAndGet();
             return VmFault.NOPAGE;
         }
         if (p != null && !p.special && vma.file == null) {
             p.protect(vma.flags);
+            pteChanges.incrementAndGet();
             return VmFault.NOPAGE;
         }
         return vma.ops.fault(vma, page, pfec);
@@ -471,6 +488,7 @@ public final class Mm implements AddressSpace {
         public VmFault fault(Vma vma, long address, int pfec) {
             long pa = vma.mm.kernel.ram().alloc();
             vma.mm.ptes.put(address >>> 12, new Pte(pa, vma.flags, false));
+            vma.mm.pteChanges.incrementAndGet();
             return VmFault.NOPAGE;
         }
 

@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import org.jsgx.cpu.Access;
+import org.jsgx.cpu.AddressSpace;
 import org.jsgx.cpu.ArchFault;
+import org.jsgx.cpu.EpcPage;
+import org.jsgx.cpu.EpcmEntry;
 import org.jsgx.cpu.LogicalProcessor;
 
 /**
@@ -18,7 +21,10 @@ import org.jsgx.cpu.LogicalProcessor;
  *
  * <p>Like a TLB, mappings are re-validated at every enclave entry ({@link #resync}), because
  * EPCM and page-table changes made while the thread was outside (EMODPR, EAUG, eviction,
- * mprotect) take effect then, as the SDM's TLB-flush-on-exit rule guarantees on hardware.
+ * mprotect) take effect then, as the SDM's TLB-flush-on-exit rule guarantees on hardware. The
+ * re-validation is skipped when nothing it depends on can have changed since the last one:
+ * the same enclave and address space, and neither the EPCM change count
+ * ({@link EpcmEntry#changes()}) nor the address space's PTE generation has moved.
  * Unicorn keeps one memory region per page and aborts the process past a few thousand regions,
  * so the map is flushed once it holds {@link #MAX_PAGES} pages.
  */
@@ -32,6 +38,10 @@ final class EnclaveMemoryMap {
 
     private final Unicorn uc;
     private final Map<Long, Mapping> pages = new HashMap<>();
+    /** What the mappings were last validated against (see {@link #resync}). */
+    private EpcPage validSecs;
+    private AddressSpace validSpace;
+    private long validEpcm = -1, validPtes = -1;
 
     EnclaveMemoryMap(Unicorn uc) {
         this.uc = uc;
@@ -89,6 +99,18 @@ final class EnclaveMemoryMap {
      * @return true when a page now maps another frame or was dropped (cached code may be stale)
      */
     boolean resync(LogicalProcessor lp) {
+        // read the counts before the checks: a change racing with them moves them again
+        long epcm = EpcmEntry.changes();
+        AddressSpace space = lp.addressSpace();
+        long ptes = space.generation();
+        if (ptes >= 0 && ptes == validPtes && epcm == validEpcm && space == validSpace
+                && lp.activeSecs() == validSecs) {
+            return false;
+        }
+        validSecs = lp.activeSecs();
+        validSpace = space;
+        validEpcm = epcm;
+        validPtes = ptes;
         boolean moved = false;
         for (Iterator<Map.Entry<Long, Mapping>> it = pages.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Long, Mapping> e = it.next();

@@ -25,7 +25,10 @@ sealed interface Stop {
     record Event(int vector, long rip, long resumeRip) implements Stop {
     }
 
-    /** An instruction Unicorn cannot execute at {@code rip}: ENCLU, or a real #UD. */
+    /**
+     * An instruction Unicorn cannot execute at {@code rip}: ENCLU, or a real #UD. Recorded by the
+     * run loop from {@code UC_ERR_INSN_INVALID} (no hook: RIP is exact there without one).
+     */
     record Invalid(long rip) implements Stop {
     }
 }

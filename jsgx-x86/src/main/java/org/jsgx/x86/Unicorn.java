@@ -26,7 +26,8 @@ final class Unicorn implements AutoCloseable {
     private record Lib(MethodHandle version, MethodHandle open, MethodHandle close, MethodHandle strerror,
             MethodHandle regRead, MethodHandle regWrite, MethodHandle memMapPtr, MethodHandle memUnmap,
             MethodHandle memProtect, MethodHandle memRead, MethodHandle emuStart, MethodHandle emuStop,
-            MethodHandle hookAdd, MethodHandle ctl0, MethodHandle ctl2) {
+            MethodHandle hookAdd, MethodHandle ctl0, MethodHandle ctl2, MethodHandle regReadBatch,
+            MethodHandle regWriteBatch) {
     }
 
     private static volatile Lib lib;
@@ -110,7 +111,9 @@ final class Unicorn implements AutoCloseable {
                 linker.downcallHandle(hookAddSym, hookFd, Linker.Option.firstVariadicArg(7)),
                 linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
                 linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG),
-                        Linker.Option.firstVariadicArg(2)));
+                        Linker.Option.firstVariadicArg(2)),
+                f.apply("uc_reg_read_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
+                f.apply("uc_reg_write_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)));
     }
 
     /** {@code uc_version}: (major << 8) | minor of the loaded library. */
@@ -168,6 +171,48 @@ final class Unicorn implements AutoCloseable {
             check("uc_reg_write", (int) lib.regWrite().invokeExact(uc, reg, scratch));
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * A fixed set of 64-bit registers moved with one downcall each way ({@code uc_reg_read_batch}
+     * / {@code uc_reg_write_batch}) through native arrays allocated once.
+     */
+    final class RegisterBlock {
+        private final MemorySegment ids;
+        private final MemorySegment values;
+        private final MemorySegment pointers;
+        private final int count;
+
+        RegisterBlock(int... regs) {
+            count = regs.length;
+            ids = arena.allocate(JAVA_INT, count);
+            values = arena.allocate(JAVA_LONG, count);
+            pointers = arena.allocate(ADDRESS, count);
+            for (int i = 0; i < count; i++) {
+                ids.setAtIndex(JAVA_INT, i, regs[i]);
+                pointers.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
+            }
+        }
+
+        /** Reads the registers into {@code into[0..count)}. */
+        void read(long[] into) {
+            try {
+                check("uc_reg_read_batch", (int) lib.regReadBatch().invokeExact(uc, ids, pointers, count));
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            MemorySegment.copy(values, JAVA_LONG, 0, into, 0, count);
+        }
+
+        /** Writes {@code from[0..count)} to the registers. */
+        void write(long[] from) {
+            MemorySegment.copy(from, 0, values, JAVA_LONG, 0, count);
+            try {
+                check("uc_reg_write_batch", (int) lib.regWriteBatch().invokeExact(uc, ids, pointers, count));
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
     }
 
@@ -271,7 +316,6 @@ final class Unicorn implements AutoCloseable {
             JAVA_INT, JAVA_LONG, ADDRESS);
     static final FunctionDescriptor HOOKCODE = FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
     static final FunctionDescriptor HOOKINTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
-    static final FunctionDescriptor INSN_INVALID = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_CPUID = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_SYSCALL = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_IN = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);

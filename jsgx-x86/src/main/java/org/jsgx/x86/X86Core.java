@@ -7,6 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jsgx.cpu.Access;
 import org.jsgx.cpu.ArchFault;
 import org.jsgx.cpu.Enclu;
+import org.jsgx.cpu.EpcPage;
 import org.jsgx.cpu.LogicalProcessor;
 import org.jsgx.cpu.Registers;
 
@@ -34,17 +35,21 @@ final class X86Core implements AutoCloseable {
     static final long QUANTUM = 200_000;
     /** An {@code until} address no instruction can have (non-canonical), the same every call. */
     private static final long UNTIL = 0xDEAD_0000_0000_0000L;
-    private static final int[] GPR_IDS = {UcConst.UC_X86_REG_RAX, UcConst.UC_X86_REG_RCX, UcConst.UC_X86_REG_RDX,
+    /** GPRs in GPRSGX order, then RFLAGS, FS/GS base and RIP: moved in one batch each way. */
+    private static final int[] REG_IDS = {UcConst.UC_X86_REG_RAX, UcConst.UC_X86_REG_RCX, UcConst.UC_X86_REG_RDX,
         UcConst.UC_X86_REG_RBX, UcConst.UC_X86_REG_RSP, UcConst.UC_X86_REG_RBP, UcConst.UC_X86_REG_RSI,
         UcConst.UC_X86_REG_RDI, UcConst.UC_X86_REG_R8, UcConst.UC_X86_REG_R9, UcConst.UC_X86_REG_R10,
         UcConst.UC_X86_REG_R11, UcConst.UC_X86_REG_R12, UcConst.UC_X86_REG_R13, UcConst.UC_X86_REG_R14,
-        UcConst.UC_X86_REG_R15};
+        UcConst.UC_X86_REG_R15, UcConst.UC_X86_REG_RFLAGS, UcConst.UC_X86_REG_FS_BASE, UcConst.UC_X86_REG_GS_BASE,
+        UcConst.UC_X86_REG_RIP};
     static final int VECTOR_DB = 1, VECTOR_BP = 3, VECTOR_UD = 6;
 
     private final LogicalProcessor lp;
     private final Unicorn uc;
     private final EnclaveMemoryMap map;
     private final MemorySegment insn;
+    private final Unicorn.RegisterBlock regs;
+    private final long[] regValues = new long[REG_IDS.length];
     private final boolean rdtscTrapped;
     private Stop stop;
     /** Held while {@link #run} uses the engine; {@link #close} waits for it. */
@@ -56,6 +61,8 @@ final class X86Core implements AutoCloseable {
     private long instructionsRetired;
 
     private long aexCount;
+    private EpcPage turnSecs;
+    private ReentrantLock turnOf;
     /** Exact count from a code hook (only when counting was asked for: it costs an upcall per instruction). */
     private long instructionsHooked;
     private final boolean hookCount;
@@ -70,9 +77,11 @@ final class X86Core implements AutoCloseable {
         this.uc = Unicorn.openX86_64();
         this.map = new EnclaveMemoryMap(uc);
         this.insn = uc.arena().allocate(16);
+        this.regs = uc.new RegisterBlock(REG_IDS);
         uc.hookAdd(UcConst.UC_HOOK_MEM_INVALID, uc.upcall(this, "memInvalid", Unicorn.EVENTMEM), 0);
         uc.hookAdd(UcConst.UC_HOOK_INTR, uc.upcall(this, "interrupt", Unicorn.HOOKINTR), 0);
-        uc.hookAdd(UcConst.UC_HOOK_INSN_INVALID, uc.upcall(this, "invalid", Unicorn.INSN_INVALID), 0);
+        // no UC_HOOK_INSN_INVALID: without it uc_emu_start returns UC_ERR_INSN_INVALID with RIP at
+        // the instruction (measured, counted and uncounted), which saves an upcall per ENCLU
         // instructions that execute (or are no-ops) in Unicorn but #UD in enclave mode
         uc.hookAdd(UcConst.UC_HOOK_INSN, uc.upcall(this, "cpuid", Unicorn.INSN_CPUID), UcConst.UC_X86_INS_CPUID);
         MemorySegment sys = uc.upcall(this, "syscall", Unicorn.INSN_SYSCALL);
@@ -98,6 +107,10 @@ final class X86Core implements AutoCloseable {
     /** Whether RDTSC #UDs as on an SGX1-only part (needs a Unicorn that can hook it). */
     boolean rdtscTrapped() {
         return rdtscTrapped;
+    }
+
+    LogicalProcessor processor() {
+        return lp;
     }
 
     long instructionsRetired() {
@@ -143,7 +156,7 @@ final class X86Core implements AutoCloseable {
             throw new IllegalStateException("processor " + lp.id() + " is not in enclave mode");
         }
         Registers r = lp.regs();
-        ReentrantLock turn = EnclaveExecutionLock.of(lp.activeSecs());
+        ReentrantLock turn = turnLock(lp.activeSecs());
         Runnable exit = null;
         running.lock();
         turn.lock();
@@ -169,6 +182,9 @@ final class X86Core implements AutoCloseable {
                             hookFailure);
                 }
                 Stop s = stop;
+                if (s == null && err == UcConst.UC_ERR_INSN_INVALID) {
+                    s = new Stop.Invalid(r.rip); // ENCLU, or an opcode Unicorn cannot execute
+                }
                 if (closing) {
                     throw new IllegalStateException("x86 engine closed while processor " + lp.id() + " ran");
                 }
@@ -195,6 +211,15 @@ final class X86Core implements AutoCloseable {
         }
         // leave the enclave outside the turn: the fault sink may take its time
         exit.run();
+    }
+
+    /** The enclave's execution lock, looked up again only when this processor enters another enclave. */
+    private ReentrantLock turnLock(EpcPage secs) {
+        if (secs != turnSecs) {
+            turnOf = EnclaveExecutionLock.of(secs);
+            turnSecs = secs;
+        }
+        return turnOf;
     }
 
     /** Acts on one stop; returns the exit to perform, or null to keep running. */
@@ -266,27 +291,55 @@ final class X86Core implements AutoCloseable {
         return uc.memRead(rip, b) == UcConst.UC_ERR_OK ? b.get(JAVA_BYTE, 0) & 0xFF : -1;
     }
 
+    /** The registers EENTER/ERESUME/AEX and the leaves exchange with the engine, in {@link #REG_IDS} order. */
     private void writeRegs(Registers r) {
-        long[] g = r.gprs();
-        for (int i = 0; i < GPR_IDS.length; i++) {
-            uc.regWrite(GPR_IDS[i], g[i]);
-        }
-        uc.regWrite(UcConst.UC_X86_REG_RFLAGS, r.rflags);
-        uc.regWrite(UcConst.UC_X86_REG_FS_BASE, r.fsBase);
-        uc.regWrite(UcConst.UC_X86_REG_GS_BASE, r.gsBase);
-        uc.regWrite(UcConst.UC_X86_REG_RIP, r.rip);
+        long[] v = regValues;
+        v[0] = r.rax;
+        v[1] = r.rcx;
+        v[2] = r.rdx;
+        v[3] = r.rbx;
+        v[4] = r.rsp;
+        v[5] = r.rbp;
+        v[6] = r.rsi;
+        v[7] = r.rdi;
+        v[8] = r.r8;
+        v[9] = r.r9;
+        v[10] = r.r10;
+        v[11] = r.r11;
+        v[12] = r.r12;
+        v[13] = r.r13;
+        v[14] = r.r14;
+        v[15] = r.r15;
+        v[16] = r.rflags;
+        v[17] = r.fsBase;
+        v[18] = r.gsBase;
+        v[19] = r.rip;
+        regs.write(v);
     }
 
     private void readRegs(Registers r) {
-        long[] g = new long[GPR_IDS.length];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = uc.regRead(GPR_IDS[i]);
-        }
-        r.gprs(g);
-        r.rflags = uc.regRead(UcConst.UC_X86_REG_RFLAGS);
-        r.fsBase = uc.regRead(UcConst.UC_X86_REG_FS_BASE);
-        r.gsBase = uc.regRead(UcConst.UC_X86_REG_GS_BASE);
-        r.rip = uc.regRead(UcConst.UC_X86_REG_RIP);
+        long[] v = regValues;
+        regs.read(v);
+        r.rax = v[0];
+        r.rcx = v[1];
+        r.rdx = v[2];
+        r.rbx = v[3];
+        r.rsp = v[4];
+        r.rbp = v[5];
+        r.rsi = v[6];
+        r.rdi = v[7];
+        r.r8 = v[8];
+        r.r9 = v[9];
+        r.r10 = v[10];
+        r.r11 = v[11];
+        r.r12 = v[12];
+        r.r13 = v[13];
+        r.r14 = v[14];
+        r.r15 = v[15];
+        r.rflags = v[16];
+        r.fsBase = v[17];
+        r.gsBase = v[18];
+        r.rip = v[19];
     }
 
     private long rip() {
@@ -338,15 +391,6 @@ final class X86Core implements AutoCloseable {
         } catch (Throwable t) {
             hookFailure = t;
         }
-    }
-
-    boolean invalid(MemorySegment engine, MemorySegment user) {
-        try {
-            stop = new Stop.Invalid(rip());
-        } catch (Throwable t) {
-            hookFailure = t;
-        }
-        return false;
     }
 
     /** An instruction that is #UD in enclave mode: record it and stop before it has effect. */

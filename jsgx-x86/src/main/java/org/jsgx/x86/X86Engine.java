@@ -19,6 +19,8 @@ import org.jsgx.cpu.LogicalProcessor;
 public final class X86Engine implements EnclaveEngine, AutoCloseable {
     private final Map<LogicalProcessor, X86Core> cores = new ConcurrentHashMap<>();
     private final boolean countInstructions;
+    /** The core found last: most callers run one processor, so this skips the map on every entry. */
+    private volatile X86Core last;
 
     /** @throws UnicornUnavailableException when libunicorn.so.2 cannot be loaded */
     public X86Engine() {
@@ -57,29 +59,41 @@ public final class X86Engine implements EnclaveEngine, AutoCloseable {
 
     /** The engine of {@code lp} (created on first use). */
     X86Core core(LogicalProcessor lp) {
-        return cores.computeIfAbsent(lp, p -> new X86Core(p, countInstructions));
+        X86Core c = last;
+        if (c != null && c.processor() == lp) {
+            return c;
+        }
+        c = cores.computeIfAbsent(lp, p -> new X86Core(p, countInstructions));
+        last = c;
+        return c;
     }
 
     /** Instructions {@code lp} has executed in whole quanta (a lower bound, for measurements). */
     public long instructionsRetired(LogicalProcessor lp) {
-        X86Core c = cores.get(lp);
+        X86Core c = existing(lp);
         return c == null ? 0 : c.instructionsRetired();
     }
 
     /** AEXs {@code lp} has taken on this engine. */
     public long aexCount(LogicalProcessor lp) {
-        X86Core c = cores.get(lp);
+        X86Core c = existing(lp);
         return c == null ? 0 : c.aexCount();
     }
 
     /** Exact instructions {@code lp} executed, or -1 when the engine was made without counting. */
     public long instructionsExecuted(LogicalProcessor lp) {
-        X86Core c = cores.get(lp);
+        X86Core c = existing(lp);
         return c == null ? (countInstructions ? 0 : -1) : c.instructionsExecuted();
+    }
+
+    private X86Core existing(LogicalProcessor lp) {
+        X86Core c = last;
+        return c != null && c.processor() == lp ? c : cores.get(lp);
     }
 
     @Override
     public void close() {
+        last = null;
         cores.values().forEach(X86Core::close);
         cores.clear();
     }
