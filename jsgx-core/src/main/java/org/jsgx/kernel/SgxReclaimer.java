@@ -11,7 +11,10 @@ import org.jsgx.cpu.SgxStatus;
 
 /**
  * The EPC reclaimer of main.c. Reclaimable pages (REG, TCS, TRIM — never SECS or VA pages) sit
- * on the LRU of the EPC cgroup they are charged to. {@link #reclaimPages} is sgx_reclaim_pages:
+ * on the LRU of the EPC cgroup they are charged to. Beyond upstream, after a batch the
+ * enclave's full VA pages that were not used since the last look are written out too
+ * ({@link SgxEnclave#reclaimVaPages}); the fault path loads one back before a page whose
+ * version it holds. {@link #reclaimPages} is sgx_reclaim_pages:
  * isolate a batch of up to SGX_NR_TO_SCAN (16), age it (a page accessed since the last scan —
  * PTE young bit or the CPU's accessed bit on the frame — goes back to the tail: second chance),
  * block the rest (zap PTEs, EBLOCK), then write them (EWB, with ETRACK and then an IPI to
@@ -33,7 +36,7 @@ public final class SgxReclaimer {
     private final CopyOnWriteArrayList<SgxEpcCgroup> groups = new CopyOnWriteArrayList<>();
     private int nextGroup;
     private final Object waitq = new Object();
-    private boolean wakeRequested;
+    private volatile boolean wakeRequested;
     private volatile boolean stop;
     private Thread thread;
     final AtomicLong pagesWritten = new AtomicLong();
@@ -120,10 +123,8 @@ public final class SgxReclaimer {
 
     boolean lruEmpty() {
         for (SgxEpcCgroup g : groups) {
-            synchronized (g.lru) {
-                if (!g.lru.isEmpty()) {
-                    return false;
-                }
+            if (!g.lru.emptyLockless()) {
+                return false;
             }
         }
         return true;
@@ -150,6 +151,9 @@ public final class SgxReclaimer {
 
     /** wake_up(&ksgxd_waitq); the thread is started on first use. */
     void wake() {
+        if (wakeRequested) {
+            return; // a wake-up is pending already: ksgxswapd will see it (waitqueue_active)
+        }
         synchronized (waitq) {
             if (stop) {
                 return;
@@ -187,19 +191,17 @@ public final class SgxReclaimer {
     private void ksgxswapd() {
         LogicalProcessor cpu = drv.kernel.platform().reservedCpu();
         while (true) {
+            pollBeforeSleep();
             synchronized (waitq) {
                 int idleTicks = 0;
-                while (!wakeRequested && !stop) {
+                while (!wakeRequested && !stop && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
                     try {
                         waitq.wait(100);
                     } catch (InterruptedException e) {
                         thread = null;
                         return;
                     }
-                    if (shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
-                        break;
-                    }
-                    if (++idleTicks == 20) {
+                    if (!wakeRequested && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES) && ++idleTicks == 20) {
                         // [MODEL] idle for 2 s: the thread ends and the next wake() starts a new
                         // one, so kernels a test abandons do not keep polling threads alive
                         thread = null;
@@ -222,6 +224,23 @@ public final class SgxReclaimer {
                     idle++;
                 }
             }
+        }
+    }
+
+    /** How long ksgxswapd watches for new work before it sleeps (see {@link #pollBeforeSleep}). */
+    static final long POLL_NANOS = 200_000;
+
+    /**
+     * [MODEL] A wake-up on hardware costs a few microseconds; waking a sleeping Java thread costs
+     * tens to hundreds on a VM, during which a faulting thread eats through the 32 pages below
+     * the low watermark. So ksgxswapd watches the watermark for a short while on its own CPU
+     * before it sleeps; what it then does is exactly what a wake-up would have made it do.
+     */
+    private void pollBeforeSleep() {
+        long deadline = System.nanoTime() + POLL_NANOS;
+        while (!wakeRequested && !stop && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 
@@ -301,7 +320,7 @@ public final class SgxReclaimer {
                     p.onLru = true;
                     g.lru.addLast(p);
                 }
-                encl.lock.lock();
+                Mutex.lock(encl.lock);
                 try {
                     encl.reclaimerDone(cpu);
                 } finally {
@@ -309,7 +328,7 @@ public final class SgxReclaimer {
                 }
                 continue;
             }
-            encl.lock.lock();
+            Mutex.lock(encl.lock);
             try {
                 backings.add(encl.released ? null : encl.backing.get((ep.address - encl.base) >>> 12));
                 ep.beingReclaimed = true;
@@ -323,7 +342,12 @@ public final class SgxReclaimer {
         }
         for (int i = 0; i < victims.size(); i++) {
             SgxEpcPage p = victims.get(i);
-            freed += write(p.owner, p, backings.get(i), cpu);
+            SgxEnclave encl = p.owner.encl;
+            boolean last = true; // the batch's last page of this enclave
+            for (int k = i + 1; k < victims.size() && last; k++) {
+                last = victims.get(k).owner.encl != encl;
+            }
+            freed += write(p.owner, p, backings.get(i), last, cpu);
         }
         return freed;
     }
@@ -342,7 +366,7 @@ public final class SgxReclaimer {
     private void block(SgxEnclPage ep, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
         encl.zapPtes(ep.address);
-        encl.lock.lock();
+        Mutex.lock(encl.lock);
         try {
             if (encl.released) {
                 return;
@@ -368,10 +392,10 @@ public final class SgxReclaimer {
      * enclave is initialised. A page of an enclave released meanwhile is just freed (EREMOVE).
      * Returns the EPC pages freed.
      */
-    private int write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, LogicalProcessor cpu) {
+    private int write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, boolean last, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
         int freed = 0;
-        encl.lock.lock();
+        Mutex.lock(encl.lock);
         try {
             ep.beingReclaimed = false;
             if (encl.released) {
@@ -391,6 +415,10 @@ public final class SgxReclaimer {
                 encl.secs.epcPage = null;
                 encl.freeEpcPage(secsEpc, cpu);
                 freed++;
+            }
+            if (last) {
+                // beyond upstream: the enclave's idle full VA pages follow its pages out
+                freed += encl.reclaimVaPages(cpu);
             }
             clearTracked(p);
             drv.allocator.free(p);
@@ -444,12 +472,13 @@ public final class SgxReclaimer {
         if (ret != 0) {
             drv.kernel.warn("EWB of " + ep + " returned 0x" + Integer.toHexString(ret) + ": contents lost");
             va.freeSlot(offset);
+            encl.vaSlotFreed(va);
             pagesLost.incrementAndGet();
-        } else {
-            ep.vaPage = va;
-            ep.vaOffset = offset;
-            pagesWritten.incrementAndGet();
+            return;
         }
+        ep.vaPage = va;
+        ep.vaOffset = offset;
+        pagesWritten.incrementAndGet();
     }
 
     /**
@@ -475,10 +504,21 @@ public final class SgxReclaimer {
                 pending.add(lp);
             }
         }
-        long deadline = System.nanoTime() + IPI_TIMEOUT_NANOS;
+        // csd_lock_wait: the sender spins until every target ran the callback; past a
+        // millisecond the model sleeps between looks (a target may be descheduled)
+        long start = System.nanoTime();
+        long deadline = start + IPI_TIMEOUT_NANOS;
         for (LogicalProcessor lp : pending) {
-            while (lp.ipiPending() && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(20_000);
+            while (lp.ipiPending()) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    break;
+                }
+                if (now - start < 1_000_000) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
             }
         }
     }

@@ -51,7 +51,9 @@ final class SgxVmOps implements VmOperations {
                 ? eaugPage(vma, encl, addr, task) : loadAndMap(vma, encl, addr, task);
         if (r == BUSY) {
             // EPC or the cgroup is short: make room (or wait for ksgxswapd) without the lock, retry
+            long w0 = System.nanoTime();
             drv.reclaimer.relieve(encl, task);
+            drv.stats.busy(System.nanoTime() - w0);
             r = VmFault.NOPAGE;
         }
         drv.stats.fault(System.nanoTime() - t0);
@@ -62,7 +64,7 @@ final class SgxVmOps implements VmOperations {
     private static final VmFault BUSY = null;
 
     private VmFault loadAndMap(Vma vma, SgxEnclave encl, long addr, Task task) {
-        encl.lock.lock();
+        Mutex.lock(encl.lock);
         try {
             SgxEnclPage entry;
             try {
@@ -113,7 +115,7 @@ final class SgxVmOps implements VmOperations {
     /** EAUG of one page with cap {@code maxProt}; maps it into {@code vma} when not null. */
     VmFault eaug(Vma vma, SgxEnclave encl, long addr, Task task, long maxProt) {
         SgxEnclPage page = new SgxEnclPage(encl, addr, maxProt, PageType.PT_REG);
-        encl.lock.lock();
+        Mutex.lock(encl.lock);
         try {
             try {
                 encl.loadSecs(task);
