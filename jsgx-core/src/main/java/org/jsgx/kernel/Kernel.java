@@ -193,8 +193,13 @@ public final class Kernel implements EnclaveFaultSink {
 
     /** The task now runs on its CPU (syscall entry, vDSO call). */
     void current(Task t) {
-        current.put(t.cpu().id(), t);
-        t.mm().cpumask.add(t.cpu().id());
+        int cpu = t.cpu().id();
+        if (current.get(cpu) != t) { // the vDSO's ERESUME after every fault finds it so already
+            current.put(cpu, t);
+        }
+        if (!t.mm().cpumask.contains(cpu)) {
+            t.mm().cpumask.add(cpu);
+        }
     }
 
     Task current(LogicalProcessor lp) {

@@ -38,8 +38,6 @@ public final class SgxEpcAllocator {
     private SgxEpcCgroup root;
     /** Tasks waiting for a free page (the fault path's reschedule while ksgxswapd works). */
     private final Object freeWait = new Object();
-    /** How long a task waiting for a free page spins before it sleeps. */
-    static final long SPIN_NANOS = 200_000;
     private volatile int waiters;
 
     /** One section's free list (a node's free_page_list with its lock). */
@@ -212,15 +210,6 @@ public final class SgxEpcAllocator {
      */
     void awaitFree(long millis) {
         reclaimer.wake();
-        // the kernel's task retries the fault at once (a busy loop through the fault handler):
-        // watch the free count for as long, then sleep until a page is freed
-        long deadline = System.nanoTime() + SPIN_NANOS;
-        while (nrFreePages.get() == 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        if (nrFreePages.get() > 0) {
-            return;
-        }
         synchronized (freeWait) {
             waiters++;
             try {

@@ -191,7 +191,6 @@ public final class SgxReclaimer {
     private void ksgxswapd() {
         LogicalProcessor cpu = drv.kernel.platform().reservedCpu();
         while (true) {
-            pollBeforeSleep();
             synchronized (waitq) {
                 int idleTicks = 0;
                 while (!wakeRequested && !stop && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
@@ -224,23 +223,6 @@ public final class SgxReclaimer {
                     idle++;
                 }
             }
-        }
-    }
-
-    /** How long ksgxswapd watches for new work before it sleeps (see {@link #pollBeforeSleep}). */
-    static final long POLL_NANOS = 200_000;
-
-    /**
-     * [MODEL] A wake-up on hardware costs a few microseconds; waking a sleeping Java thread costs
-     * tens to hundreds on a VM, during which a faulting thread eats through the 32 pages below
-     * the low watermark. So ksgxswapd watches the watermark for a short while on its own CPU
-     * before it sleeps; what it then does is exactly what a wake-up would have made it do.
-     */
-    private void pollBeforeSleep() {
-        long deadline = System.nanoTime() + POLL_NANOS;
-        while (!wakeRequested && !stop && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)
-                && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
         }
     }
 
@@ -320,7 +302,7 @@ public final class SgxReclaimer {
                     p.onLru = true;
                     g.lru.addLast(p);
                 }
-                Mutex.lock(encl.lock);
+                encl.lock.lock();
                 try {
                     encl.reclaimerDone(cpu);
                 } finally {
@@ -328,7 +310,7 @@ public final class SgxReclaimer {
                 }
                 continue;
             }
-            Mutex.lock(encl.lock);
+            encl.lock.lock();
             try {
                 backings.add(encl.released ? null : encl.backing.get((ep.address - encl.base) >>> 12));
                 ep.beingReclaimed = true;
@@ -366,7 +348,7 @@ public final class SgxReclaimer {
     private void block(SgxEnclPage ep, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
         encl.zapPtes(ep.address);
-        Mutex.lock(encl.lock);
+        encl.lock.lock();
         try {
             if (encl.released) {
                 return;
@@ -395,7 +377,7 @@ public final class SgxReclaimer {
     private int write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, boolean last, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
         int freed = 0;
-        Mutex.lock(encl.lock);
+        encl.lock.lock();
         try {
             ep.beingReclaimed = false;
             if (encl.released) {

@@ -64,7 +64,7 @@ final class SgxVmOps implements VmOperations {
     private static final VmFault BUSY = null;
 
     private VmFault loadAndMap(Vma vma, SgxEnclave encl, long addr, Task task) {
-        Mutex.lock(encl.lock);
+        encl.lock.lock();
         try {
             SgxEnclPage entry;
             try {
@@ -115,7 +115,7 @@ final class SgxVmOps implements VmOperations {
     /** EAUG of one page with cap {@code maxProt}; maps it into {@code vma} when not null. */
     VmFault eaug(Vma vma, SgxEnclave encl, long addr, Task task, long maxProt) {
         SgxEnclPage page = new SgxEnclPage(encl, addr, maxProt, PageType.PT_REG);
-        Mutex.lock(encl.lock);
+        encl.lock.lock();
         try {
             try {
                 encl.loadSecs(task);
