@@ -554,6 +554,22 @@ public final class SgxEnclave {
         }
     }
 
+    /**
+     * As {@link #reclaimerDone}, without {@link #lock} held: it is taken only when this was the
+     * last reference of a released enclave (teardown is idempotent under the lock, and release
+     * sets {@link #released} before it looks at the count).
+     */
+    void reclaimerPut(org.jsgx.cpu.LogicalProcessor cpu) {
+        if (reclaimerHeld.decrementAndGet() == 0 && released) {
+            lock.lock();
+            try {
+                teardown(cpu);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     private void teardown(org.jsgx.cpu.LogicalProcessor cpu) {
         if (tornDown) {
             return;

@@ -302,12 +302,7 @@ public final class SgxReclaimer {
                     p.onLru = true;
                     g.lru.addLast(p);
                 }
-                encl.lock.lock();
-                try {
-                    encl.reclaimerDone(cpu);
-                } finally {
-                    encl.lock.unlock();
-                }
+                encl.reclaimerPut(cpu); // kref_put: the lock only if this was the last reference
                 continue;
             }
             encl.lock.lock();
