@@ -63,6 +63,12 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
             }
         }
         t.switchTo(lp, aep);
+        if (lp.enclaveMode() && t.error == null) {
+            // a broken hand-off: say which side let go, for the report
+            throw new IllegalStateException(String.format(
+                    "enclave thread handed back in enclave mode (%s, finished=%b, TCS 0x%x, RIP 0x%x, resume RIP 0x%x)",
+                    t.lastRelease, t.finished, lp.tcsLinearAddress(), lp.regs().rip, t.resumeRip));
+        }
         if (t.error != null) {
             Throwable e = t.error;
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
@@ -91,6 +97,8 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
         private volatile LogicalProcessor lp;
         /** The host's AEP code for the current entry, or null (always hand back). */
         private volatile AsyncExitPoint aep;
+        /** Why the thread last handed the processor back (diagnostics). */
+        volatile String lastRelease;
         private Thread thread;
         volatile boolean finished;
         volatile Throwable error;
@@ -144,6 +152,7 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
                 }
             } finally {
                 finished = true;
+                lastRelease = "body-end";
                 toHost.release();
             }
         }
@@ -168,6 +177,9 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
                     return;
                 }
                 aep = null; // the host finished the call: it expects no more from this entry
+                lastRelease = "resume-false";
+            } else {
+                lastRelease = "no-aep";
             }
             toHost.release();
             toEnclave.acquireUninterruptibly();
