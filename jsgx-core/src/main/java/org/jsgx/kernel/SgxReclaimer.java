@@ -166,6 +166,17 @@ public final class SgxReclaimer {
         }
     }
 
+    /**
+     * The end of sgx_alloc_epc_page: wake ksgxswapd below SGX_NR_LOW_PAGES. The pending-wake-up
+     * flag is read first: while ksgxswapd already has one, the LRU's list_empty (a cache line
+     * ksgxswapd writes all the time) need not be looked at on every allocation.
+     */
+    void wakeIfLow() {
+        if (!wakeRequested && shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
+            wake();
+        }
+    }
+
     /** kthread_stop. */
     void stop() {
         Thread t;
