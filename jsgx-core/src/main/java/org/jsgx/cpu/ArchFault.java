@@ -12,6 +12,11 @@ public abstract sealed class ArchFault extends RuntimeException
         super(message, null, false, false);
     }
 
+    /** For faults that build their message only when it is asked for ({@link #getMessage}). */
+    protected ArchFault() {
+        super(null, null, false, false);
+    }
+
     /** The exception vector (13 for #GP, 14 for #PF, 6 for #UD). */
     public abstract int vector();
 

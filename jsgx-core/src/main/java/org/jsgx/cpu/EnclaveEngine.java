@@ -16,4 +16,14 @@ package org.jsgx.cpu;
 public interface EnclaveEngine {
 
     void run(LogicalProcessor lp);
+
+    /**
+     * As {@link #run(LogicalProcessor)}, but after an AEX the engine may run the host's AEP code
+     * ({@code aep}) itself and carry on when it re-entered; it then returns after EEXIT, after an
+     * AEX for which {@code aep} returned false, or after an AEX it did not offer to {@code aep}.
+     * Engines that run enclave code on the caller's thread have nothing to gain and ignore it.
+     */
+    default void run(LogicalProcessor lp, AsyncExitPoint aep) {
+        run(lp);
+    }
 }

@@ -16,11 +16,18 @@ public final class PageFault extends ArchFault {
 
     private final long address;
     private final int errorCode;
+    private final String reason;
 
     public PageFault(long address, int errorCode, String reason) {
-        super(String.format("#PF(0x%x, pfec=0x%x): %s", address, errorCode, reason));
         this.address = address;
         this.errorCode = errorCode;
+        this.reason = reason;
+    }
+
+    /** Formatted on demand: most page faults are resolved by the kernel and never printed. */
+    @Override
+    public String getMessage() {
+        return String.format("#PF(0x%x, pfec=0x%x): %s", address, errorCode, reason);
     }
 
     /** A fault raised by an SGX leaf's EPC/EPCM operand check (PFEC.P|SGX). */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.jsgx.cpu.ArchFault;
+import org.jsgx.cpu.AsyncExitPoint;
 import org.jsgx.cpu.Enclu;
 import org.jsgx.cpu.EnclaveEngine;
 import org.jsgx.cpu.InvalidOpcodeFault;
@@ -21,7 +22,9 @@ import org.jsgx.cpu.Secs;
  * permissions, PENDING pages and paging faults behave as on hardware. A fault makes the
  * thread take an AEX ({@link LogicalProcessor#aex}) and park at the faulting access; ERESUME on
  * that TCS wakes it to retry the access. {@link #run} returns whenever the processor has left
- * enclave mode.
+ * enclave mode. Given the host's {@link AsyncExitPoint}, the thread runs the AEP code itself
+ * after an AEX and, when that re-entered, simply retries the access: a fault the kernel resolves
+ * then costs no hand-off between the host's thread and the enclave's.
  */
 public final class JavaEnclaveEngine implements EnclaveEngine {
     private final Map<Long, EnclaveProgram> entries;
@@ -35,6 +38,11 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
 
     @Override
     public void run(LogicalProcessor lp) {
+        run(lp, null);
+    }
+
+    @Override
+    public void run(LogicalProcessor lp, AsyncExitPoint aep) {
         long base = new Secs(lp.activeSecs().data()).baseAddr();
         long rip = lp.regs().rip;
         long tcs = lp.tcsLinearAddress();
@@ -54,7 +62,13 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
                 t = new EnclaveThread(p, lp, base, tcs);
             }
         }
-        t.switchTo(lp);
+        t.switchTo(lp, aep);
+        if (lp.enclaveMode() && t.error == null) {
+            // a broken hand-off: say which side let go, for the report
+            throw new IllegalStateException(String.format(
+                    "enclave thread handed back in enclave mode (%s, finished=%b, TCS 0x%x, RIP 0x%x, resume RIP 0x%x)",
+                    t.lastRelease, t.finished, lp.tcsLinearAddress(), lp.regs().rip, t.resumeRip));
+        }
         if (t.error != null) {
             Throwable e = t.error;
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
@@ -81,6 +95,10 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
         private final long[] exitRegs = new long[16];
         private long exitRegsSet;
         private volatile LogicalProcessor lp;
+        /** The host's AEP code for the current entry, or null (always hand back). */
+        private volatile AsyncExitPoint aep;
+        /** Why the thread last handed the processor back (diagnostics). */
+        volatile String lastRelease;
         private Thread thread;
         volatile boolean finished;
         volatile Throwable error;
@@ -101,8 +119,9 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
         }
 
         /** Runs this thread on {@code cpu} until it leaves enclave mode (EEXIT or AEX). */
-        void switchTo(LogicalProcessor cpu) {
+        void switchTo(LogicalProcessor cpu, AsyncExitPoint atAep) {
             lp = cpu;
+            aep = atAep;
             if (thread == null) {
                 thread = Thread.ofVirtual().name("enclave-tcs-" + Long.toHexString(tcs)).start(this::body);
             } else {
@@ -133,6 +152,7 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
                 }
             } finally {
                 finished = true;
+                lastRelease = "body-end";
                 toHost.release();
             }
         }
@@ -140,6 +160,27 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
         /** The AEX for {@code f}, then wait for ERESUME (the caller retries the access). */
         private void aex(ArchFault f) {
             lp.aex(f, resumeRip);
+            atAep();
+        }
+
+        /**
+         * After an AEX: run the host's AEP code here when there is one and it re-entered this
+         * thread (same TCS, our resume RIP); otherwise hand the processor back and wait for ERESUME.
+         */
+        private void atAep() {
+            AsyncExitPoint a = aep;
+            if (a != null) {
+                if (a.resume(lp)) {
+                    if (!lp.enclaveMode() || lp.tcsLinearAddress() != tcs || lp.regs().rip != resumeRip) {
+                        throw new IllegalStateException("the AEP code re-entered somewhere else than this thread");
+                    }
+                    return;
+                }
+                aep = null; // the host finished the call: it expects no more from this entry
+                lastRelease = "resume-false";
+            } else {
+                lastRelease = "no-aep";
+            }
             toHost.release();
             toEnclave.acquireUninterruptibly();
         }
@@ -156,8 +197,7 @@ public final class JavaEnclaveEngine implements EnclaveEngine {
         private void serveIpi() {
             while (lp.ipiPending() && lp.enclaveMode()) {
                 lp.aex(LogicalProcessor.IPI_VECTOR, 0, 0, resumeRip);
-                toHost.release();
-                toEnclave.acquireUninterruptibly();
+                atAep();
             }
         }
 

@@ -8,7 +8,9 @@ public final class ErrnoException extends RuntimeException {
     private final Errno errno;
 
     public ErrnoException(Errno errno, String message) {
-        super(message + " (" + errno + ")");
+        // EBUSY is the reclaim paths' "retry": thrown per fault while the EPC is short, so it
+        // carries no stack trace (filling one in on a deep enclave thread costs microseconds)
+        super(message + " (" + errno + ")", null, true, errno != Errno.EBUSY);
         this.errno = errno;
     }
 

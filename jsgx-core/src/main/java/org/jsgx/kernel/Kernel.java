@@ -194,7 +194,7 @@ public final class Kernel implements EnclaveFaultSink {
     /** The task now runs on its CPU (syscall entry, vDSO call). */
     void current(Task t) {
         int cpu = t.cpu().id();
-        // the common case (the same task enters again) writes nothing
+        // the common case (the same task enters again, the vDSO's ERESUME after a fault) writes nothing
         if (current.get(cpu) != t) {
             current.put(cpu, t);
         }

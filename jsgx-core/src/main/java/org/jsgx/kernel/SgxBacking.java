@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * The enclave's shmem backing file ("SGX backing") where EWB puts evicted pages: file page i
  * holds enclave page i, page size/4096 the SECS, and from byte size + 4096 on the PCMDs, 128
- * bytes per page (32 per backing page). Pages are RAM frames allocated on first use and
- * dropped (truncated) once loaded back.
+ * bytes per page (32 per backing page). Beyond upstream, evicted VA pages follow the PCMD area
+ * (the VA area): groups of 32 VA pages, then one page with their 32 PCMDs. Pages are RAM frames
+ * allocated on first use and dropped (truncated) once loaded back.
  */
 final class SgxBacking {
     static final int PCMDS_PER_PAGE = 32;
@@ -30,6 +31,26 @@ final class SgxBacking {
         long pcmdByte = size + 4096 + index * 128;
         long pcmd = frame(pcmdByte >>> 12) + (pcmdByte & 0xFFF);
         return new Backing(contents, pcmd);
+    }
+
+    /** The first file page of the VA area: after the PCMDs of the SECS and every enclave page. */
+    private long vaArea() {
+        long e = size + 4096;
+        return (e + e / PCMDS_PER_PAGE + 4095) >>> 12;
+    }
+
+    /** The contents frame and PCMD address of VA page {@code vaIndex}. */
+    synchronized Backing va(int vaIndex) {
+        long group = vaArea() + (long) (vaIndex / PCMDS_PER_PAGE) * (PCMDS_PER_PAGE + 1);
+        long contents = frame(group + vaIndex % PCMDS_PER_PAGE);
+        long pcmd = frame(group + PCMDS_PER_PAGE) + (vaIndex % PCMDS_PER_PAGE) * 128L;
+        return new Backing(contents, pcmd);
+    }
+
+    /** Drops the contents page of VA page {@code vaIndex}. */
+    synchronized void truncateVa(int vaIndex) {
+        long group = vaArea() + (long) (vaIndex / PCMDS_PER_PAGE) * (PCMDS_PER_PAGE + 1);
+        truncate(group + vaIndex % PCMDS_PER_PAGE);
     }
 
     private long frame(long fileIndex) {

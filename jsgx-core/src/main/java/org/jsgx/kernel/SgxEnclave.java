@@ -36,7 +36,16 @@ public final class SgxEnclave {
     int secsChildCnt;
     /** SECS + enclave pages: drives VA page allocation, one VA slot per page. */
     long pageCnt;
+    /**
+     * Every VA page, those with free slots first (EWB takes the head; a page that fills goes to
+     * the tail, one whose slot is freed to the front). Evicted VA pages are full, so they sit
+     * in the tail part and the head, when it has a free slot, is resident.
+     */
     final ArrayDeque<SgxVaPage> vaPages = new ArrayDeque<>();
+    /** VA pages created so far (each one's index into the backing store's VA area). */
+    private int vaCreated;
+    /** VA pages evicted now. */
+    int vaEvictedCount;
     SgxBacking backing;
     final CopyOnWriteArrayList<Mm> mmList = new CopyOnWriteArrayList<>();
     volatile long mmListVersion;
@@ -99,6 +108,16 @@ public final class SgxEnclave {
         }
     }
 
+    /** VA pages written out to the backing store now. */
+    public int vaPagesEvicted() {
+        lock.lock();
+        try {
+            return vaEvictedCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public List<Mm> mms() {
         return List.copyOf(mmList);
     }
@@ -111,17 +130,174 @@ public final class SgxEnclave {
      */
     SgxVaPage grow(boolean reclaim, Task task) {
         SgxVaPage va = null;
-        if (pageCnt % SgxVaPage.SLOT_COUNT == 0) {
+        if (pageCnt % SgxVaPage.SLOT_COUNT == 0 || vaSlotsShort()) {
             SgxEpcPage epc = drv.allocator.alloc(null, this, reclaim, task);
             int ret = drv.encls.epa(task.cpu(), epc.pa);
             if (ret != 0) {
                 drv.allocator.free(epc);
                 throw new ErrnoException(Errno.EFAULT, "EPA failed: " + ret);
             }
-            va = new SgxVaPage(epc);
+            lock.lock();
+            try {
+                va = new SgxVaPage(epc, vaCreated++);
+            } finally {
+                lock.unlock();
+            }
         }
         pageCnt++;
         return va;
+    }
+
+    // ---- the VA slot reserve (beyond upstream: evictable VA pages) ----
+
+    /**
+     * Free VA slots in resident VA pages. The reserve rule: this never drops below
+     * {@link #residentPages()}, so every resident page (SECS included) has a slot to be evicted
+     * into. Upstream's one VA page per 512 pages keeps it by counting alone; evicting a VA page
+     * spends a slot of that slack, so {@link #evictVa} requires one to spare (two: an ADD_PAGES
+     * may be between its grow and its EADD) and {@link #grow} adds a VA page early when evicted
+     * VA pages have used the slack up.
+     */
+    int freeVaSlots() {
+        int n = 0;
+        for (SgxVaPage va : vaPages) {
+            if (va.resident()) {
+                n += va.freeSlots();
+            }
+        }
+        return n;
+    }
+
+    /** Pages that may need a VA slot: resident children and the SECS when resident. */
+    int residentPages() {
+        return secsChildCnt + (secs != null && secs.epcPage != null ? 1 : 0);
+    }
+
+    private boolean vaSlotsShort() {
+        lock.lock();
+        try {
+            return vaEvictedCount > 0 && freeVaSlots() <= residentPages();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Beyond upstream: after a batch of this enclave's pages was written, the reclaimer looks at
+     * its full VA pages (the tail of {@link #vaPages}); one that no EWB or ELDU used since the
+     * last look is evicted, the others lose their "used" mark (a second chance, as pages get on
+     * the LRU). Call with {@link #lock} held; returns the EPC pages freed.
+     */
+    int reclaimVaPages(org.jsgx.cpu.LogicalProcessor cpu) {
+        if (!initialized || released) {
+            return 0;
+        }
+        List<SgxVaPage> idle = new ArrayList<>();
+        for (java.util.Iterator<SgxVaPage> it = vaPages.descendingIterator(); it.hasNext(); ) {
+            SgxVaPage va = it.next();
+            if (!va.full()) {
+                break; // the full ones are at the tail
+            }
+            if (va.resident() && !va.testAndClearUsed()) {
+                idle.add(va);
+            }
+        }
+        int freed = 0;
+        for (SgxVaPage va : idle) {
+            if (!evictVa(va, cpu)) {
+                break;
+            }
+            freed++;
+        }
+        return freed;
+    }
+
+    /**
+     * EWB of the full VA page {@code va} into a free slot of the first VA page, which has one and
+     * is resident unless every VA page is full (then nothing happens). Never the last page with
+     * free slots, and only while the slot reserve keeps one to spare. True when it went.
+     */
+    private boolean evictVa(SgxVaPage va, org.jsgx.cpu.LogicalProcessor cpu) {
+        SgxVaPage home = vaPages.peekFirst();
+        if (home == null || home == va || home.full() || !home.resident()
+                || freeVaSlots() <= residentPages() + 1) {
+            return false;
+        }
+        int offset = home.allocSlot();
+        if (home.full()) {
+            vaPages.remove(home);
+            vaPages.addLast(home);
+        }
+        SgxBacking.Backing b = backing.va(va.index);
+        int ret = drv.encls.ewb(cpu, va.epcPage.pa, b.contents(), b.pcmd(), home.epcPage.pa + offset);
+        if (ret != 0) {
+            drv.kernel.warn("EWB of VA page " + va.index + " returned 0x" + Integer.toHexString(ret)
+                    + ": it stays resident");
+            home.freeSlot(offset);
+            vaSlotFreed(home);
+            return false;
+        }
+        drv.allocator.free(va.epcPage);
+        va.epcPage = null;
+        va.parent = home;
+        va.parentOffset = offset;
+        vaEvictedCount++;
+        drv.stats.vaEvicted.increment();
+        return true;
+    }
+
+    /**
+     * A slot of {@code va} was freed, so it has room again. Upstream moves it to the front, so
+     * the next EWB refills that very slot and the evictions of a sweep spread over every VA page.
+     * [beyond upstream] it goes right behind the page being filled instead: the head fills up
+     * completely before the next page is started, evictions made together share a VA page that
+     * can then go idle as a whole, and free slots gather in few pages.
+     */
+    void vaSlotFreed(SgxVaPage va) {
+        SgxVaPage head = vaPages.peekFirst();
+        if (head == va) {
+            return;
+        }
+        vaPages.remove(va);
+        if (head != null && !head.full()) {
+            vaPages.pollFirst();
+            vaPages.addFirst(va);
+            vaPages.addFirst(head);
+        } else {
+            vaPages.addFirst(va);
+        }
+    }
+
+    /**
+     * Loads an evicted VA page back (its parent first: the chain is walked from its resident
+     * root down), so the version of a page about to be ELDU'd is in the EPC. ELDU refusing the
+     * backing copy (MAC mismatch) is EFAULT, and the fault SIGBUS, every time it is tried.
+     */
+    void loadVa(SgxVaPage va, Task task) {
+        if (va.resident()) {
+            return;
+        }
+        loadVa(va.parent, task);
+        SgxEpcPage epc = drv.allocator.alloc(null, this, false, task);
+        SgxBacking.Backing b = backing.va(va.index);
+        SgxVaPage parent = va.parent;
+        int ret = drv.encls.eldu(task.cpu(), 0, b.contents(), b.pcmd(), 0, epc.pa,
+                parent.epcPage.pa + va.parentOffset);
+        if (ret != 0) {
+            drv.allocator.free(epc);
+            drv.kernel.warn("ELDU of VA page " + va.index + " returned " + Integer.toHexString(ret));
+            throw new ErrnoException(Errno.EFAULT, String.format("ELDU of VA page %d failed (0x%x)", va.index, ret));
+        }
+        drv.kernel.ram().frame(b.pcmd()).asSlice(b.pcmd() & 0xFFF, 128).fill((byte) 0);
+        backing.truncateVa(va.index);
+        parent.freeSlot(va.parentOffset);
+        vaSlotFreed(parent);
+        va.parent = null;
+        va.parentOffset = 0;
+        va.epcPage = epc;
+        va.touch();
+        vaEvictedCount--;
+        drv.stats.vaReloaded.increment();
     }
 
     /** sgx_encl_shrink: undoes one grow; a VA page allocated by it is removed and freed. */
@@ -174,6 +350,9 @@ public final class SgxEnclave {
             return entry;
         }
         loadSecs(task);
+        if (entry.vaPage != null) {
+            loadVa(entry.vaPage, task); // its version first, as the SECS before its children
+        }
         SgxEpcPage epc = drv.allocator.alloc(entry, false, task);
         try {
             eldu(entry, epc, task);
@@ -190,6 +369,9 @@ public final class SgxEnclave {
     void loadSecs(Task task) {
         if (secs.epcPage != null) {
             return;
+        }
+        if (secs.vaPage != null) {
+            loadVa(secs.vaPage, task);
         }
         SgxEpcPage epc = drv.allocator.alloc(secs, false, task);
         try {
@@ -218,8 +400,7 @@ public final class SgxEnclave {
         drv.kernel.ram().frame(b.pcmd()).asSlice(b.pcmd() & 0xFFF, 128).fill((byte) 0);
         backing.truncate(index);
         va.freeSlot(page.vaOffset);
-        vaPages.remove(va);
-        vaPages.addFirst(va);
+        vaSlotFreed(va);
         page.vaPage = null;
         page.vaOffset = 0;
         page.epcPage = epc;
@@ -373,6 +554,22 @@ public final class SgxEnclave {
         }
     }
 
+    /**
+     * As {@link #reclaimerDone}, without {@link #lock} held: it is taken only when this was the
+     * last reference of a released enclave (teardown is idempotent under the lock, and release
+     * sets {@link #released} before it looks at the count).
+     */
+    void reclaimerPut(org.jsgx.cpu.LogicalProcessor cpu) {
+        if (reclaimerHeld.decrementAndGet() == 0 && released) {
+            lock.lock();
+            try {
+                teardown(cpu);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     private void teardown(org.jsgx.cpu.LogicalProcessor cpu) {
         if (tornDown) {
             return;
@@ -383,7 +580,9 @@ public final class SgxEnclave {
             secs.epcPage = null;
         }
         for (SgxVaPage va : vaPages) {
-            freeEpcPage(va.epcPage, cpu);
+            if (va.resident()) {
+                freeEpcPage(va.epcPage, cpu);
+            }
         }
         vaPages.clear();
         if (backing != null) {
@@ -414,7 +613,7 @@ public final class SgxEnclave {
     long epcPagesHeld() {
         lock.lock();
         try {
-            long n = vaPages.size() + (secs != null && secs.epcPage != null ? 1 : 0);
+            long n = vaPages.size() - vaEvictedCount + (secs != null && secs.epcPage != null ? 1 : 0);
             for (SgxEnclPage p : pageArray.values()) {
                 if (p.epcPage != null) {
                     n++;

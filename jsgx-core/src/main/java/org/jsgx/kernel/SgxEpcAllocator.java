@@ -170,9 +170,7 @@ public final class SgxEpcAllocator {
             cg.uncharge();
             throw e;
         }
-        if (reclaimer.shouldReclaim(NR_LOW_PAGES)) {
-            reclaimer.wake();
-        }
+        reclaimer.wakeIfLow();
         return page;
     }
 

@@ -8,7 +8,8 @@ package org.jsgx.kernel;
  */
 final class SgxEpcLru {
     private SgxEpcPage head, tail;
-    private int size;
+    /** Written under the list's lock; read without it by {@link #emptyLockless} (list_empty). */
+    private volatile int size;
 
     void addLast(SgxEpcPage p) {
         p.prev = tail;
@@ -52,5 +53,10 @@ final class SgxEpcLru {
 
     int size() {
         return size;
+    }
+
+    /** list_empty() as sgx_should_reclaim calls it: without the lock, a momentary answer. */
+    boolean emptyLockless() {
+        return size == 0;
     }
 }

@@ -11,7 +11,10 @@ import org.jsgx.cpu.SgxStatus;
 
 /**
  * The EPC reclaimer of main.c. Reclaimable pages (REG, TCS, TRIM — never SECS or VA pages) sit
- * on the LRU of the EPC cgroup they are charged to. {@link #reclaimPages} is sgx_reclaim_pages:
+ * on the LRU of the EPC cgroup they are charged to. Beyond upstream, after a batch the
+ * enclave's full VA pages that were not used since the last look are written out too
+ * ({@link SgxEnclave#reclaimVaPages}); the fault path loads one back before a page whose
+ * version it holds. {@link #reclaimPages} is sgx_reclaim_pages:
  * isolate a batch of up to SGX_NR_TO_SCAN (16), age it (a page accessed since the last scan —
  * PTE young bit or the CPU's accessed bit on the frame — goes back to the tail: second chance),
  * block the rest (zap PTEs, EBLOCK), then write them (EWB, with ETRACK and then an IPI to
@@ -33,7 +36,7 @@ public final class SgxReclaimer {
     private final CopyOnWriteArrayList<SgxEpcCgroup> groups = new CopyOnWriteArrayList<>();
     private int nextGroup;
     private final Object waitq = new Object();
-    private boolean wakeRequested;
+    private volatile boolean wakeRequested;
     private volatile boolean stop;
     private Thread thread;
     final AtomicLong pagesWritten = new AtomicLong();
@@ -120,10 +123,8 @@ public final class SgxReclaimer {
 
     boolean lruEmpty() {
         for (SgxEpcCgroup g : groups) {
-            synchronized (g.lru) {
-                if (!g.lru.isEmpty()) {
-                    return false;
-                }
+            if (!g.lru.emptyLockless()) {
+                return false;
             }
         }
         return true;
@@ -150,6 +151,9 @@ public final class SgxReclaimer {
 
     /** wake_up(&ksgxd_waitq); the thread is started on first use. */
     void wake() {
+        if (wakeRequested) {
+            return; // a wake-up is pending already: ksgxswapd will see it (waitqueue_active)
+        }
         synchronized (waitq) {
             if (stop) {
                 return;
@@ -159,6 +163,17 @@ public final class SgxReclaimer {
             }
             wakeRequested = true;
             waitq.notifyAll();
+        }
+    }
+
+    /**
+     * The end of sgx_alloc_epc_page: wake ksgxswapd below SGX_NR_LOW_PAGES. The pending-wake-up
+     * flag is read first: while ksgxswapd already has one, the LRU's list_empty (a cache line
+     * ksgxswapd writes all the time) need not be looked at on every allocation.
+     */
+    void wakeIfLow() {
+        if (!wakeRequested && shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
+            wake();
         }
     }
 
@@ -189,17 +204,14 @@ public final class SgxReclaimer {
         while (true) {
             synchronized (waitq) {
                 int idleTicks = 0;
-                while (!wakeRequested && !stop) {
+                while (!wakeRequested && !stop && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
                     try {
                         waitq.wait(100);
                     } catch (InterruptedException e) {
                         thread = null;
                         return;
                     }
-                    if (shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
-                        break;
-                    }
-                    if (++idleTicks == 20) {
+                    if (!wakeRequested && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES) && ++idleTicks == 20) {
                         // [MODEL] idle for 2 s: the thread ends and the next wake() starts a new
                         // one, so kernels a test abandons do not keep polling threads alive
                         thread = null;
@@ -301,12 +313,7 @@ public final class SgxReclaimer {
                     p.onLru = true;
                     g.lru.addLast(p);
                 }
-                encl.lock.lock();
-                try {
-                    encl.reclaimerDone(cpu);
-                } finally {
-                    encl.lock.unlock();
-                }
+                encl.reclaimerPut(cpu); // kref_put: the lock only if this was the last reference
                 continue;
             }
             encl.lock.lock();
@@ -323,7 +330,12 @@ public final class SgxReclaimer {
         }
         for (int i = 0; i < victims.size(); i++) {
             SgxEpcPage p = victims.get(i);
-            freed += write(p.owner, p, backings.get(i), cpu);
+            SgxEnclave encl = p.owner.encl;
+            boolean last = true; // the batch's last page of this enclave
+            for (int k = i + 1; k < victims.size() && last; k++) {
+                last = victims.get(k).owner.encl != encl;
+            }
+            freed += write(p.owner, p, backings.get(i), last, cpu);
         }
         return freed;
     }
@@ -368,7 +380,7 @@ public final class SgxReclaimer {
      * enclave is initialised. A page of an enclave released meanwhile is just freed (EREMOVE).
      * Returns the EPC pages freed.
      */
-    private int write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, LogicalProcessor cpu) {
+    private int write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, boolean last, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
         int freed = 0;
         encl.lock.lock();
@@ -391,6 +403,10 @@ public final class SgxReclaimer {
                 encl.secs.epcPage = null;
                 encl.freeEpcPage(secsEpc, cpu);
                 freed++;
+            }
+            if (last) {
+                // beyond upstream: the enclave's idle full VA pages follow its pages out
+                freed += encl.reclaimVaPages(cpu);
             }
             clearTracked(p);
             drv.allocator.free(p);
@@ -444,12 +460,13 @@ public final class SgxReclaimer {
         if (ret != 0) {
             drv.kernel.warn("EWB of " + ep + " returned 0x" + Integer.toHexString(ret) + ": contents lost");
             va.freeSlot(offset);
+            encl.vaSlotFreed(va);
             pagesLost.incrementAndGet();
-        } else {
-            ep.vaPage = va;
-            ep.vaOffset = offset;
-            pagesWritten.incrementAndGet();
+            return;
         }
+        ep.vaPage = va;
+        ep.vaOffset = offset;
+        pagesWritten.incrementAndGet();
     }
 
     /**
@@ -475,10 +492,21 @@ public final class SgxReclaimer {
                 pending.add(lp);
             }
         }
-        long deadline = System.nanoTime() + IPI_TIMEOUT_NANOS;
+        // csd_lock_wait: the sender spins until every target ran the callback; past a
+        // millisecond the model sleeps between looks (a target may be descheduled)
+        long start = System.nanoTime();
+        long deadline = start + IPI_TIMEOUT_NANOS;
         for (LogicalProcessor lp : pending) {
-            while (lp.ipiPending() && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(20_000);
+            while (lp.ipiPending()) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    break;
+                }
+                if (now - start < 1_000_000) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
             }
         }
     }

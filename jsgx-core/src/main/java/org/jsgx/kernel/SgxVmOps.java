@@ -51,7 +51,9 @@ final class SgxVmOps implements VmOperations {
                 ? eaugPage(vma, encl, addr, task) : loadAndMap(vma, encl, addr, task);
         if (r == BUSY) {
             // EPC or the cgroup is short: make room (or wait for ksgxswapd) without the lock, retry
+            long w0 = System.nanoTime();
             drv.reclaimer.relieve(encl, task);
+            drv.stats.busy(System.nanoTime() - w0);
             r = VmFault.NOPAGE;
         }
         drv.stats.fault(System.nanoTime() - t0);

@@ -1,6 +1,7 @@
 package org.jsgx.kernel;
 
 import org.jsgx.cpu.ArchFault;
+import org.jsgx.cpu.AsyncExitPoint;
 import org.jsgx.cpu.EnclaveEngine;
 import org.jsgx.cpu.LogicalProcessor;
 import org.jsgx.cpu.PageFault;
@@ -78,52 +79,103 @@ public final class Vdso {
 
     /** One ENCLU at the vDSO's entry site and everything until the exit is final. */
     private void enclu(LogicalProcessor lp, Mm mm, int leaf, long tcs, long runPtr) {
-        Registers r = lp.regs();
-        while (true) {
-            task.kernel().current(task);
-            lp.addressSpace(mm);
-            lp.cpl(3);
-            r.rax = leaf;
-            r.rbx = tcs;
-            r.rcx = ENCLU_IP;
-            r.rip = AFTER_ENCLU;
-            task.trap = null;
-            try {
-                if (leaf == EENTER) {
-                    lp.enclu().eenter(tcs, ENCLU_IP);
-                } else {
-                    lp.enclu().eresume(tcs, ENCLU_IP);
-                }
-            } catch (ArchFault f) {
-                // the ENCLU itself faulted, outside enclave mode: an ordinary user fault at ENCLU_IP
-                r.rip = ENCLU_IP;
-                Trap t = f instanceof PageFault pf
-                        ? task.kernel().userFault(task, pf.address(), pf.errorCode(), ENCLU_IP)
-                        : f.vector() == 1 || f.vector() == 3 ? Trap.signal(Signal.SIGTRAP, f.vector(), 0, 0)
-                        : Trap.fixup(f.vector(), f.errorCode(), 0);
-                if (t.kind() == Trap.Kind.RESOLVED) {
-                    continue;
-                }
-                report(mm, runPtr, leaf, t);
-                return;
-            }
-            engine.run(lp);
+        Call c = new Call(lp, mm, tcs, runPtr);
+        if (!c.enter(leaf)) {
+            return;
+        }
+        do {
+            engine.run(lp, c);
             if (lp.enclaveMode()) {
                 throw new IllegalStateException("engine returned with the processor still in enclave mode");
             }
+        } while (!c.finished && c.exited());
+    }
+
+    /**
+     * One vDSO call's ENCLU loop. {@link #resume} is the code at the AEP: the engine may run it on
+     * its own thread right after an AEX, which is the same code the host loop runs otherwise.
+     */
+    private final class Call implements AsyncExitPoint {
+        private final LogicalProcessor lp;
+        private final Mm mm;
+        private final long tcs;
+        private final long runPtr;
+        /** The call is over (EEXIT written, or an exception reported): set by the AEP path. */
+        volatile boolean finished;
+
+        Call(LogicalProcessor lp, Mm mm, long tcs, long runPtr) {
+            this.lp = lp;
+            this.mm = mm;
+            this.tcs = tcs;
+            this.runPtr = runPtr;
+        }
+
+        /**
+         * ENCLU(leaf) at ENCLU_IP; true when the processor is in enclave mode. A fault of the
+         * ENCLU itself is an ordinary user fault: resolved, it is retried; otherwise reported.
+         */
+        boolean enter(int leaf) {
+            Registers r = lp.regs();
+            while (true) {
+                task.kernel().current(task);
+                lp.addressSpace(mm);
+                lp.cpl(3);
+                r.rax = leaf;
+                r.rbx = tcs;
+                r.rcx = ENCLU_IP;
+                r.rip = AFTER_ENCLU;
+                task.trap = null;
+                try {
+                    if (leaf == EENTER) {
+                        lp.enclu().eenter(tcs, ENCLU_IP);
+                    } else {
+                        lp.enclu().eresume(tcs, ENCLU_IP);
+                    }
+                    return true;
+                } catch (ArchFault f) {
+                    // the ENCLU itself faulted, outside enclave mode: an ordinary user fault at ENCLU_IP
+                    r.rip = ENCLU_IP;
+                    Trap t = f instanceof PageFault pf
+                            ? task.kernel().userFault(task, pf.address(), pf.errorCode(), ENCLU_IP)
+                            : f.vector() == 1 || f.vector() == 3 ? Trap.signal(Signal.SIGTRAP, f.vector(), 0, 0)
+                            : Trap.fixup(f.vector(), f.errorCode(), 0);
+                    if (t.kind() == Trap.Kind.RESOLVED) {
+                        continue;
+                    }
+                    report(mm, runPtr, leaf, t);
+                    return false;
+                }
+            }
+        }
+
+        /**
+         * After the engine left enclave mode: EEXIT (RIP after the ENCLU) ends the call; an AEX
+         * the kernel resolved (or an interrupt) lands on the AEP with RAX = ERESUME and re-enters;
+         * anything else is reported. True when the processor is back in enclave mode.
+         */
+        boolean exited() {
+            Registers r = lp.regs();
             if (r.rip == AFTER_ENCLU) {
                 mm.write(runPtr + SgxEnclaveRun.FUNCTION, new byte[] {EEXIT, 0, 0, 0});
-                return;
+                return false;
             }
             // AEX: RIP = AEP = our ENCLU with RAX = ERESUME
             Trap t = task.trap;
             task.trap = null;
             if (t == null || t.kind() == Trap.Kind.RESOLVED) {
-                leaf = (int) r.rax;
-                continue;
+                return enter((int) r.rax);
             }
             report(mm, runPtr, (int) r.rax, t);
-            return;
+            return false;
+        }
+
+        @Override
+        public boolean resume(LogicalProcessor cpu) {
+            if (exited()) {
+                return true;
+            }
+            finished = true;
+            return false;
         }
     }
 
