@@ -93,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("ratio", round(f.ratio(), 3))
                     .put("target", def.target())
                     .put("better", def.lowerIsBetter() ? "lower" : "higher")
-                    .put("met", def.met(f.ratio()))
+                    .put("met", def.met(f))
                     .put("bench", def.name());
             f.details().forEach((k, v) -> j.put(k, round(v, 3)));
             j.put("quick", quick)
@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("  %-20s %14.1f %s%n", def.metric(), f.value(), def.unit());
             out.printf("  %-20s %14.1f %s%n", "baseline", f.baseline(), def.unit());
             out.printf("  %-20s %14.3f (target %s %.2f: %s)%n", "ratio", f.ratio(), def.lowerIsBetter() ? "<=" : ">=",
-                    def.target(), def.met(f.ratio()) ? "met" : "NOT met");
+                    def.target(), def.met(f) ? "met" : "NOT met");
         }
         return Main.EXIT_OK;
     }

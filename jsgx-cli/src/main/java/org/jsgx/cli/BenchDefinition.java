@@ -30,6 +30,11 @@ public record BenchDefinition(String name, String description, String include, S
         return lowerIsBetter ? ratio <= target : ratio >= target;
     }
 
+    /** Whether the figures meet this benchmark's target (absolute targets override the ratio rule). */
+    public boolean met(Figures f) {
+        return f.metOverride() != null ? f.metOverride() : met(f.ratio());
+    }
+
     /** Computes the figure from JMH primary scores in operations per second. */
     @FunctionalInterface
     public interface Evaluator {
@@ -41,9 +46,14 @@ public record BenchDefinition(String name, String description, String include, S
 
     /**
      * The outcome: the value, the baseline it is compared with, and extra named figures for
-     * the human table and the JSON object.
+     * the human table and the JSON object. {@code metOverride}, when not null, decides "met" for
+     * a benchmark whose targets are absolute (e.g. µs per round trip) rather than the ratio.
      */
-    public record Figures(double value, double baseline, Map<String, Double> details) {
+    public record Figures(double value, double baseline, Map<String, Double> details, Boolean metOverride) {
+        public Figures(double value, double baseline, Map<String, Double> details) {
+            this(value, baseline, details, null);
+        }
+
         public double ratio() {
             return value / baseline;
         }

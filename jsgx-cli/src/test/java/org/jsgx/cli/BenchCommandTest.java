@@ -68,4 +68,26 @@ class BenchCommandTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> e.evaluate(Map.of("sha256", 1.0)))
                 .hasMessageContaining("measure");
     }
+
+    @Test
+    void ecallIsMetOnlyWhenBothAbsoluteTargetsAre() {
+        BenchDefinition def = BenchRegistry.get("ecall");
+        long n = org.jsgx.bench.EcallBenchmark.LOOP_INSTRUCTIONS;
+        // 1.5 us round trip, 400 MIPS on stores: both targets met, whatever the ratio to the leaves
+        BenchDefinition.Figures fast = def.evaluator().evaluate(Map.of("ecall", 1e6 / 1.5, "leaves", 1e7,
+                "compute", 500e6 / n, "store", 400e6 / n));
+        assertThat(fast.ratio()).isGreaterThan(def.target());
+        assertThat(def.met(fast)).isTrue();
+        assertThat(fast.details()).containsEntry("round_trip_target_met", 1.0).containsEntry("store_target_met", 1.0);
+        // round trip met, stores far below 300 MIPS: not met
+        BenchDefinition.Figures slowStores = def.evaluator().evaluate(Map.of("ecall", 1e6 / 1.5, "leaves", 1e7,
+                "compute", 500e6 / n, "store", 20e6 / n));
+        assertThat(def.met(slowStores)).isFalse();
+        assertThat(slowStores.details()).containsEntry("store_target_met", 0.0);
+        // stores met, round trip 3 us: not met
+        BenchDefinition.Figures slowCall = def.evaluator().evaluate(Map.of("ecall", 1e6 / 3.0, "leaves", 1e7,
+                "compute", 500e6 / n, "store", 400e6 / n));
+        assertThat(def.met(slowCall)).isFalse();
+        assertThat(slowCall.value()).isCloseTo(3.0, within(1e-9));
+    }
 }
