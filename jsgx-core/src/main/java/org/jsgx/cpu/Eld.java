@@ -20,7 +20,8 @@ final class Eld {
         Checks.aligned(rdx, 8, "VA slot");
         EpcPage va = lp.epcOperand(rdx, Access.WRITE);
 
-        PageInfo pi = new PageInfo(MemorySegment.ofArray(lp.read(rbx, PageInfo.SIZE)));
+        PageInfo pi = lp.tmpPageInfo;
+        lp.readInto(rbx, pi.segment(), 0, PageInfo.SIZE);
         Checks.aligned(pi.pcmd(), Pcmd.ALIGN, "PAGEINFO.PCMD");
         Checks.aligned(pi.srcpge(), 4096, "PAGEINFO.SRCPGE");
 

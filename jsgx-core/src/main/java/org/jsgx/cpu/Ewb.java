@@ -1,6 +1,5 @@
 package org.jsgx.cpu;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * ENCLS[EWB]: evicts an EPC page to normal memory. The page is encrypted and MACed with
@@ -21,7 +20,8 @@ final class Ewb {
         EpcPage va = lp.epcOperand(rdx, Access.WRITE);
         Checks.gp(va == page, "the VA slot lies in the page being evicted");
 
-        PageInfo pi = new PageInfo(MemorySegment.ofArray(lp.read(rbx, PageInfo.SIZE)));
+        PageInfo pi = lp.tmpPageInfo;
+        lp.readInto(rbx, pi.segment(), 0, PageInfo.SIZE);
         Checks.gp(pi.linaddr() != 0, "PAGEINFO.LINADDR must be 0 for EWB");
         Checks.gp(pi.secs() != 0, "PAGEINFO.SECS must be 0 for EWB");
         Checks.aligned(pi.pcmd(), Pcmd.ALIGN, "PAGEINFO.PCMD");
