@@ -7,8 +7,12 @@ final class Checks {
 
     static void aligned(long v, long align, String what) {
         if ((v & (align - 1)) != 0) {
-            throw new GeneralProtectionFault(String.format("%s 0x%x is not %d-byte aligned", what, v, align));
+            throw misaligned(v, align, what); // out of line: keeps this check small enough to inline
         }
+    }
+
+    private static GeneralProtectionFault misaligned(long v, long align, String what) {
+        return new GeneralProtectionFault(String.format("%s 0x%x is not %d-byte aligned", what, v, align));
     }
 
     static void gp(boolean cond, String reason) {

@@ -33,9 +33,14 @@ public final class Epc {
     }
 
     public EpcSection section(long pa) {
-        if (first != null && first.contains(pa)) {
-            return first;
+        EpcSection f = first;
+        if (f != null && f.contains(pa)) {
+            return f;
         }
+        return otherSection(pa);
+    }
+
+    private EpcSection otherSection(long pa) {
         // indexed: this runs on every user-memory access and enclave translation
         for (int i = 0; i < sections.size(); i++) {
             EpcSection s = sections.get(i);

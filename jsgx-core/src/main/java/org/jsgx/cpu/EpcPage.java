@@ -40,6 +40,11 @@ public final class EpcPage {
     /** The frame's 4096 bytes, allocated (zeroed) on first access. */
     public MemorySegment data() {
         MemorySegment d = data;
+        return d != null ? d : allocate();
+    }
+
+    private MemorySegment allocate() {
+        MemorySegment d = data;
         if (d == null) {
             synchronized (this) {
                 d = data;

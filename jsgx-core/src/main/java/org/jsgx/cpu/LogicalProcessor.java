@@ -266,10 +266,14 @@ public final class LogicalProcessor {
         long pa = translate(la, access);
         EpcPage p = platform.epc().page(pa);
         if (p == null) {
-            throw new PageFault(la, PageFault.PFEC_P | access.pfecBits() | PageFault.PFEC_SGX,
-                    String.format("operand 0x%x does not map to an EPC page", la));
+            throw notEpc(la, access); // out of line: keeps the hot path small enough to inline
         }
         return p;
+    }
+
+    private static PageFault notEpc(long la, Access access) {
+        return new PageFault(la, PageFault.PFEC_P | access.pfecBits() | PageFault.PFEC_SGX,
+                String.format("operand 0x%x does not map to an EPC page", la));
     }
 
     /**

@@ -19,13 +19,7 @@ public final class Registers {
     /** Leaf epilogue: RAX = status, ZF/CF per status, PF/AF/OF/SF cleared. */
     void status(SgxStatus s) {
         rax = s.code();
-        rflags &= ~STATUS_FLAGS;
-        if (s.zf()) {
-            rflags |= ZF;
-        }
-        if (s.cf()) {
-            rflags |= CF;
-        }
+        rflags = (rflags & ~STATUS_FLAGS) | s.statusFlags;
     }
 
     public boolean zf() {

@@ -57,6 +57,15 @@ public enum SgxStatus {
         return informational;
     }
 
+    /** RFLAGS.ZF and CF as the leaf leaves them for this status (see {@link #zf}, {@link #cf}). */
+    long statusFlags;
+
+    static {
+        for (SgxStatus s : values()) {
+            s.statusFlags = (s.zf() ? Registers.ZF : 0) | (s.cf() ? Registers.CF : 0);
+        }
+    }
+
     /** ZF after the leaf: set for errors only. */
     public boolean zf() {
         return this != SGX_SUCCESS && !informational;
