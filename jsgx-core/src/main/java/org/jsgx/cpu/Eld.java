@@ -101,12 +101,10 @@ final class Eld {
         va.data().set(Struct.U64, rdx & 0xFFF, 0L);
         MemorySegment.copy(plain, 0, page.data(), ValueLayout.JAVA_BYTE, 0, EpcPage.SIZE);
         EpcmEntry e = page.epcm();
-        e.set(pt, flags & SecInfo.RWX, secsPage, pi.linaddr());
-        e.stateBits(flags);
-        if (secsPage != null) {
-            e.blocked(loadBlocked);
-            // [MODEL] a page loaded blocked never had a translation: EWB needs no new ETRACK
-            e.bepoch = Tracking.NEVER_MAPPED;
+        // [MODEL] a child loaded blocked never had a translation: EWB needs no new ETRACK
+        boolean child = secsPage != null;
+        e.setLoaded(pt, flags, secsPage, pi.linaddr(), child && loadBlocked, child ? Tracking.NEVER_MAPPED : 0);
+        if (child) {
             Checks.state(secsPage).children.incrementAndGet();
         }
         if (secsState != null) {

@@ -122,17 +122,21 @@ public final class EpcmEntry {
     }
 
     void perms(long perms) {
+        setPerms(perms);
+        changed();
+    }
+
+    private void setPerms(long perms) {
         r = (perms & SecInfo.R) != 0;
         w = (perms & SecInfo.W) != 0;
         x = (perms & SecInfo.X) != 0;
-        changed();
     }
 
     /** Makes the entry valid with the given state; everything else cleared. */
     void set(PageType type, long perms, EpcPage secs, long address) {
         valid = true;
         pageType = type;
-        perms(perms);
+        setPerms(perms);
         pending = false;
         modified = false;
         pr = false;
@@ -140,14 +144,24 @@ public final class EpcmEntry {
         enclaveSecs = secs;
         enclaveAddress = address;
         bepoch = 0;
-        changed();
+        changed(); // one count per leaf's update, not per field
     }
 
-    /** Restores the PENDING/MODIFIED/PR bits from a SECINFO.FLAGS value (ELDB/ELDU). */
-    void stateBits(long flags) {
+    /**
+     * ELDB/ELDU: valid again with the type, RWX and PENDING/MODIFIED/PR bits of the PCMD's
+     * SECINFO.FLAGS, blocked or not, with the given BEPOCH; one change count for it all.
+     */
+    void setLoaded(PageType type, long flags, EpcPage secs, long address, boolean blocked, long bepoch) {
+        valid = true;
+        pageType = type;
+        setPerms(flags & SecInfo.RWX);
         pending = (flags & SecInfo.PENDING) != 0;
         modified = (flags & SecInfo.MODIFIED) != 0;
         pr = (flags & SecInfo.PR) != 0;
+        this.blocked = blocked;
+        enclaveSecs = secs;
+        enclaveAddress = address;
+        this.bepoch = bepoch;
         changed();
     }
 
