@@ -17,7 +17,7 @@ import java.lang.invoke.MethodType;
 /**
  * Downcalls into libunicorn.so.2 (Unicorn 2.x) through the Foreign Function &amp; Memory API, and
  * one engine handle ({@code uc_engine*}) with the calls the x86 engine needs. An instance is not
- * thread-safe (neither is uc_engine): one thread at a time, except {@link #emuStop}.
+ * thread-safe (neither is uc_engine): one thread at a time.
  *
  * <p>The library is the system's {@code libunicorn.so.2} unless the system property
  * {@value #LIBRARY_PROPERTY} or the environment variable {@value #LIBRARY_ENV} names another
@@ -37,7 +37,7 @@ final class Unicorn implements AutoCloseable {
             MethodHandle regRead, MethodHandle regWrite, MethodHandle memMapPtr, MethodHandle memUnmap,
             MethodHandle memProtect, MethodHandle memRead, MethodHandle emuStart, MethodHandle emuStop,
             MethodHandle hookAdd, MethodHandle ctl0, MethodHandle ctl1, MethodHandle ctl2,
-            MethodHandle regReadBatch, MethodHandle regWriteBatch, String path) {
+            MethodHandle regReadBatch, MethodHandle regWriteBatch) {
     }
 
     private static volatile Lib lib;
@@ -100,11 +100,6 @@ final class Unicorn implements AutoCloseable {
         return v == null || v.isBlank() || v.equals("system") ? SYSTEM_LIBRARY : v;
     }
 
-    /** Where the loaded library came from: the file named, or the system's soname. */
-    static String libraryPath() {
-        return lib().path();
-    }
-
     private static Lib load() {
         Linker linker = Linker.nativeLinker();
         String path = library();
@@ -141,8 +136,7 @@ final class Unicorn implements AutoCloseable {
                 linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG),
                         Linker.Option.firstVariadicArg(2)),
                 f.apply("uc_reg_read_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
-                f.apply("uc_reg_write_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
-                path);
+                f.apply("uc_reg_write_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)));
     }
 
     /**
