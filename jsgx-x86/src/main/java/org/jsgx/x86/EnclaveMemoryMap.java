@@ -27,6 +27,10 @@ import org.jsgx.cpu.LogicalProcessor;
  * ({@link EpcmEntry#changes()}) nor the address space's PTE generation has moved.
  * Unicorn keeps one memory region per page and aborts the process past a few thousand regions,
  * so the map is flushed once it holds {@link #MAX_PAGES} pages.
+ *
+ * <p>With Unicorn 2.1's virtual TLB ({@link X86Core}) the regions stay as they are and the
+ * engine's fill hook answers from {@link #perms}; every change that narrows or moves a mapping
+ * also flushes Unicorn's TLB, which would otherwise keep the old entry.
  */
 final class EnclaveMemoryMap {
     static final long PAGE = 4096;
@@ -37,14 +41,16 @@ final class EnclaveMemoryMap {
     }
 
     private final Unicorn uc;
+    private final boolean virtualTlb;
     private final Map<Long, Mapping> pages = new HashMap<>();
     /** What the mappings were last validated against (see {@link #resync}). */
     private EpcPage validSecs;
     private AddressSpace validSpace;
     private long validEpcm = -1, validPtes = -1;
 
-    EnclaveMemoryMap(Unicorn uc) {
+    EnclaveMemoryMap(Unicorn uc, boolean virtualTlb) {
         this.uc = uc;
+        this.virtualTlb = virtualTlb;
     }
 
     int size() {
@@ -80,6 +86,7 @@ final class EnclaveMemoryMap {
                 uc.memProtect(page, PAGE, want.perms);
                 uc.removeTranslations(page, page + PAGE); // permissions changed: no code of the old view survives
                 pages.put(page, want);
+                flushTlb();
             }
             return null;
         }
@@ -111,7 +118,7 @@ final class EnclaveMemoryMap {
         validSpace = space;
         validEpcm = epcm;
         validPtes = ptes;
-        boolean moved = false;
+        boolean moved = false, changed = false;
         for (Iterator<Map.Entry<Long, Mapping>> it = pages.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Long, Mapping> e = it.next();
             long page = e.getKey();
@@ -123,6 +130,7 @@ final class EnclaveMemoryMap {
                 uc.memUnmap(page, PAGE);
                 it.remove();
                 moved = true;
+                changed = true;
                 if (pa >= 0 && perms != 0) {
                     // re-mapped lazily on next use
                     continue;
@@ -131,7 +139,11 @@ final class EnclaveMemoryMap {
                 uc.memProtect(page, PAGE, perms);
                 uc.removeTranslations(page, page + PAGE);
                 e.setValue(new Mapping(pa, perms));
+                changed = true;
             }
+        }
+        if (changed) {
+            flushTlb();
         }
         return moved;
     }
@@ -142,6 +154,14 @@ final class EnclaveMemoryMap {
             uc.memUnmap(page, PAGE);
         }
         pages.clear();
+        flushTlb();
+    }
+
+    /** Unicorn 2.1's virtual TLB must not keep entries of a mapping that changed. */
+    private void flushTlb() {
+        if (virtualTlb) {
+            uc.flushTlb();
+        }
     }
 
     private void map(LogicalProcessor lp, long page, Mapping m) {
@@ -154,6 +174,7 @@ final class EnclaveMemoryMap {
         uc.memUnmap(page, PAGE);
         uc.removeTranslations(page, page + PAGE);
         pages.remove(page);
+        flushTlb();
     }
 
     /** The frame any access to {@code page} reaches, or -1 when none is allowed. */

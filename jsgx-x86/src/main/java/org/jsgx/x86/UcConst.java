@@ -3,7 +3,8 @@ package org.jsgx.x86;
 /**
  * The numeric values of Unicorn 2's C enums that the engine uses, copied from
  * {@code unicorn/unicorn.h} and {@code unicorn/x86.h} of the 2.0.1 headers (printed by a C
- * program compiled against them, not guessed). The names are the C names.
+ * program compiled against them, not guessed); the 2.1-only ones (virtual TLB) from the 2.1.4
+ * headers the same way. The names are the C names.
  */
 final class UcConst {
     private UcConst() {
@@ -25,6 +26,9 @@ final class UcConst {
     static final int UC_ERR_EXCEPTION = 21;
 
     // uc_mem_type
+    static final int UC_MEM_READ = 16;
+    static final int UC_MEM_WRITE = 17;
+    static final int UC_MEM_FETCH = 18;
     static final int UC_MEM_READ_UNMAPPED = 19;
     static final int UC_MEM_WRITE_UNMAPPED = 20;
     static final int UC_MEM_FETCH_UNMAPPED = 21;
@@ -43,6 +47,8 @@ final class UcConst {
     static final int UC_HOOK_MEM_WRITE_PROT = 1 << 8;
     static final int UC_HOOK_MEM_FETCH_PROT = 1 << 9;
     static final int UC_HOOK_INSN_INVALID = 1 << 14;
+    /** Unicorn 2.1: asked for every TLB miss in UC_TLB_VIRTUAL mode. */
+    static final int UC_HOOK_TLB_FILL = 1 << 17;
     /** Every unmapped and protection event. */
     static final int UC_HOOK_MEM_INVALID = UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED
             | UC_HOOK_MEM_FETCH_UNMAPPED | UC_HOOK_MEM_READ_PROT | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT;
@@ -56,6 +62,10 @@ final class UcConst {
     // uc_ctl: UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2) and UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0)
     static final int UC_CTL_TB_REMOVE_CACHE_W = 0x4800_0009;
     static final int UC_CTL_TB_FLUSH_W = 0x4000_000A;
+    // Unicorn 2.1: UC_CTL_WRITE(UC_CTL_TLB_FLUSH, 0), UC_CTL_WRITE(UC_CTL_TLB_TYPE, 1), uc_tlb_type
+    static final int UC_CTL_TLB_FLUSH_W = 0x4000_000B;
+    static final int UC_CTL_TLB_TYPE_W = 0x4400_000C;
+    static final int UC_TLB_VIRTUAL = 1;
 
     // uc_x86_reg
     static final int UC_X86_REG_RAX = 35;

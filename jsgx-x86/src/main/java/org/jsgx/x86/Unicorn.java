@@ -18,16 +18,26 @@ import java.lang.invoke.MethodType;
  * Downcalls into libunicorn.so.2 (Unicorn 2.x) through the Foreign Function &amp; Memory API, and
  * one engine handle ({@code uc_engine*}) with the calls the x86 engine needs. An instance is not
  * thread-safe (neither is uc_engine): one thread at a time.
+ *
+ * <p>The library is the system's {@code libunicorn.so.2} unless the system property
+ * {@value #LIBRARY_PROPERTY} or the environment variable {@value #LIBRARY_ENV} names another
+ * file (the launcher and the test scripts point it at the Unicorn 2.1 that
+ * {@code scripts/fetch-unicorn.sh} unpacks into {@code .deps/}); the value {@code system}
+ * forces the system's.
  */
 final class Unicorn implements AutoCloseable {
-    static final String LIBRARY = "libunicorn.so.2";
+    static final String SYSTEM_LIBRARY = "libunicorn.so.2";
+    static final String LIBRARY_PROPERTY = "jsgx.unicorn.library";
+    static final String LIBRARY_ENV = "JSGX_UNICORN_LIBRARY";
+    /** Set to {@code false} to run a Unicorn 2.1 the way 2.0 runs (counted, no virtual TLB). */
+    static final String VIRTUAL_TLB_PROPERTY = "jsgx.unicorn.vtlb";
 
     /** The bound C functions, loaded once; {@code null} fields never escape (see {@link #lib()}). */
     private record Lib(MethodHandle version, MethodHandle open, MethodHandle close, MethodHandle strerror,
             MethodHandle regRead, MethodHandle regWrite, MethodHandle memMapPtr, MethodHandle memUnmap,
             MethodHandle memProtect, MethodHandle memRead, MethodHandle emuStart, MethodHandle emuStop,
-            MethodHandle hookAdd, MethodHandle ctl0, MethodHandle ctl2, MethodHandle regReadBatch,
-            MethodHandle regWriteBatch) {
+            MethodHandle hookAdd, MethodHandle ctl0, MethodHandle ctl1, MethodHandle ctl2,
+            MethodHandle regReadBatch, MethodHandle regWriteBatch) {
     }
 
     private static volatile Lib lib;
@@ -69,7 +79,7 @@ final class Unicorn implements AutoCloseable {
                 try {
                     lib = load();
                 } catch (Throwable t) {
-                    failure = new UnicornUnavailableException(LIBRARY + " (Unicorn 2, the x86-64 engine's emulator) "
+                    failure = new UnicornUnavailableException(library() + " (Unicorn 2, the x86-64 engine's emulator) "
                             + "could not be loaded: " + t.getMessage()
                             + "; install it with: apt-get install libunicorn2", t);
                 }
@@ -81,9 +91,20 @@ final class Unicorn implements AutoCloseable {
         }
     }
 
+    /** The library to load: a file named by the property or the environment, else the system's. */
+    static String library() {
+        String v = System.getProperty(LIBRARY_PROPERTY);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(LIBRARY_ENV);
+        }
+        return v == null || v.isBlank() || v.equals("system") ? SYSTEM_LIBRARY : v;
+    }
+
     private static Lib load() {
         Linker linker = Linker.nativeLinker();
-        SymbolLookup sym = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+        String path = library();
+        SymbolLookup sym = path.contains("/") ? SymbolLookup.libraryLookup(java.nio.file.Path.of(path), Arena.global())
+                : SymbolLookup.libraryLookup(path, Arena.global());
         java.util.function.BiFunction<String, FunctionDescriptor, MethodHandle> f =
                 (name, fd) -> linker.downcallHandle(sym.find(name).orElseThrow(
                         () -> new IllegalStateException("symbol " + name + " missing")), fd);
@@ -110,10 +131,20 @@ final class Unicorn implements AutoCloseable {
                 // linker does only when told where the variadic part begins.
                 linker.downcallHandle(hookAddSym, hookFd, Linker.Option.firstVariadicArg(7)),
                 linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+                linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                        Linker.Option.firstVariadicArg(2)),
                 linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG),
                         Linker.Option.firstVariadicArg(2)),
                 f.apply("uc_reg_read_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
                 f.apply("uc_reg_write_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)));
+    }
+
+    /**
+     * Whether engines use Unicorn 2.1's virtual TLB ({@link #useVirtualTlb}):
+     * only on 2.1 or later, unless {@value #VIRTUAL_TLB_PROPERTY} is {@code false}.
+     */
+    static boolean virtualTlbSupported() {
+        return (version() >>> 16) >= 0x0201 && !"false".equals(System.getProperty(VIRTUAL_TLB_PROPERTY));
     }
 
     /** {@code uc_version}: (major << 8) | minor of the loaded library. */
@@ -287,14 +318,41 @@ final class Unicorn implements AutoCloseable {
     }
 
     /**
+     * {@code uc_ctl(UC_CTL_TLB_TYPE, UC_TLB_VIRTUAL)} (Unicorn 2.1): guest linear addresses are
+     * translated by a {@link #TLBFILL} hook instead of the guest's paging (off here).
+     */
+    void useVirtualTlb() {
+        try {
+            check("uc_ctl(UC_CTL_TLB_TYPE)",
+                    (int) lib.ctl1().invokeExact(uc, UcConst.UC_CTL_TLB_TYPE_W, UcConst.UC_TLB_VIRTUAL));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Drops every cached TLB entry (Unicorn 2.1), so the fill hook is asked again. */
+    void flushTlb() {
+        try {
+            check("uc_ctl(UC_CTL_TLB_FLUSH)", (int) lib.ctl0().invokeExact(uc, UcConst.UC_CTL_TLB_FLUSH_W));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
      * {@code uc_hook_add} of {@code callback} (an upcall stub of the type's C signature) for
      * every address; {@code insn} is the instruction id for UC_HOOK_INSN, else ignored.
      */
     void hookAdd(int type, MemorySegment callback, int insn) {
+        hookAdd(type, callback, insn, 1L, 0L);
+    }
+
+    /** {@code uc_hook_add} for the addresses [begin, end] only. */
+    void hookAdd(int type, MemorySegment callback, int insn, long begin, long end) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment hh = a.allocate(JAVA_LONG);
             check("uc_hook_add(" + type + ")", (int) lib.hookAdd().invokeExact(uc, hh, type, callback,
-                    MemorySegment.NULL, 1L, 0L, insn));
+                    MemorySegment.NULL, begin, end, insn));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -315,6 +373,9 @@ final class Unicorn implements AutoCloseable {
     static final FunctionDescriptor EVENTMEM = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG,
             JAVA_INT, JAVA_LONG, ADDRESS);
     static final FunctionDescriptor HOOKCODE = FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
+    /** {@code bool (*)(uc_engine*, uint64_t vaddr, uc_mem_type, uc_tlb_entry* result, void*)}. */
+    static final FunctionDescriptor TLBFILL = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_LONG, JAVA_INT,
+            ADDRESS, ADDRESS);
     static final FunctionDescriptor HOOKINTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
     static final FunctionDescriptor INSN_CPUID = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
     static final FunctionDescriptor INSN_SYSCALL = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);

@@ -62,6 +62,17 @@ class EnterExitTest {
     }
 
     @Test
+    void unicorn21UsesTheVirtualTlbAndOlderUnicornsTheirRegions() {
+        LogicalProcessor lp = e.cpu(1);
+        e.eenter(lp, TCS0, EnclaveCode.ROUNDTRIP, UNTRUSTED);
+        engine.run(lp);
+        boolean at21 = (Unicorn.version() >>> 16) >= 0x0201;
+        assertThat(engine.core(lp).virtualTlb()).isEqualTo(at21 && !"false".equals(
+                System.getProperty(Unicorn.VIRTUAL_TLB_PROPERTY)));
+        assertThat(e.u64(UNTRUSTED + 8)).isEqualTo(TCS0);
+    }
+
+    @Test
     void secondThreadSeesItsOwnTls() {
         LogicalProcessor lp = e.cpu(2);
         e.eenter(lp, TCS1, EnclaveCode.ROUNDTRIP, UNTRUSTED + 0x100);
