@@ -23,7 +23,7 @@ public final class SecsState {
 
     // ---- [MODEL] epoch tracking (see Tracking) ----
     /** CBEPOCH: the current epoch; EBLOCK/EMODPR/EMODT stamp pages with it. */
-    long cbEpoch;
+    volatile long cbEpoch; // written under the monitor by ETRACK, read without it by stamp()
     /** The epoch closed by the last ETRACK, or -1 when ETRACK never ran. */
     long trackedEpoch = -1;
     /** Threads inside the enclave, counted by the epoch in which they entered. */

@@ -21,7 +21,7 @@ package org.jsgx.cpu;
  *       that epoch has left: no thread can have a translation created before the stamp.</li>
  * </ul>
  * A thread's TLB is flushed on every enclave exit, so "has left" is all that matters.
- * All methods synchronise on the {@link SecsState}.
+ * All methods but {@link #stamp} (one volatile read) synchronise on the {@link SecsState}.
  */
 final class Tracking {
     /**
@@ -51,9 +51,7 @@ final class Tracking {
 
     /** EBLOCK/EMODPR/EMODT: the epoch to record in the page's BEPOCH. */
     static long stamp(SecsState s) {
-        synchronized (s) {
-            return s.cbEpoch;
-        }
+        return s.cbEpoch; // one volatile read: before or after a concurrent ETRACK, as with the monitor
     }
 
     /** ETRACK: starts a new tracking cycle unless the previous one is still incomplete. */
