@@ -38,8 +38,8 @@ final class Eenter {
             Checks.gp(tcs.state() != 0, "TCS is ACTIVE (another thread is inside)");
 
             Registers r = lp.regs();
+            GprSgx gpr = ssaGpr(lp, ssa, en.frameBytes()); // before entering: its #PF must change nothing
             enter(lp, rbx, rcx, en, ssa);
-            GprSgx gpr = ssaGpr(lp, ssa, en.frameBytes());
             gpr.reg(GprSgx.URSP, r.rsp);
             gpr.reg(GprSgx.URBP, r.rbp);
             r.rcx = r.rip;
@@ -90,6 +90,10 @@ final class Eenter {
         Registers r = lp.regs();
         Tcs tcs = en.tcs();
         Secs secs = en.secs();
+        // translate first: a #PF here (the PTE zapped since the checks) must leave nothing changed
+        long gprLa = ssa + en.frameBytes() - GprSgx.SIZE;
+        EpcPage gprPage = lp.epcOperand(gprLa, Access.WRITE);
+        EpcPage xsavePage = lp.epcOperand(ssa, Access.WRITE);
         lp.enclaveMode = true;
         lp.activeSecs = en.secsPage();
         lp.elrangeBase = en.base();
@@ -97,10 +101,9 @@ final class Eenter {
         lp.tcsLa = rbx;
         lp.tcsPage = en.tcsPage();
         lp.ssaLa = ssa;
-        long gprLa = ssa + en.frameBytes() - GprSgx.SIZE;
-        lp.gprPage = lp.platform().epc().page(lp.translate(gprLa, Access.WRITE));
+        lp.gprPage = gprPage;
         lp.gprOffset = (int) (gprLa & 0xFFF);
-        lp.xsavePage = lp.platform().epc().page(lp.translate(ssa, Access.WRITE));
+        lp.xsavePage = xsavePage;
         lp.dbgOptIn = (tcs.flags() & Tcs.FLAG_DBGOPTIN) != 0 && secs.attributes().has(Attributes.DEBUG);
         tcs.aep(aep);
         tcs.state(1);
@@ -131,7 +134,7 @@ final class Eenter {
     /** The GPRSGX region of the SSA frame at {@code ssa}. */
     static GprSgx ssaGpr(LogicalProcessor lp, long ssa, long frameBytes) {
         long la = ssa + frameBytes - GprSgx.SIZE;
-        EpcPage p = lp.platform().epc().page(lp.translate(la, Access.WRITE));
+        EpcPage p = lp.epcOperand(la, Access.WRITE);
         return new GprSgx(p.data().asSlice(la & 0xFFF, GprSgx.SIZE));
     }
 }

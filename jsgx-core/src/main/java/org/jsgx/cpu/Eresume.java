@@ -40,7 +40,7 @@ final class Eresume {
             long gs = gpr.reg(GprSgx.GSBASE);
             Checks.gp(!Checks.canonical(fs) || !Checks.canonical(gs), "GPRSGX.FSBASE/GSBASE not canonical");
             Checks.gp(tcs.state() != 0, "TCS is ACTIVE (another thread is inside)");
-            EpcPage xsave = lp.platform().epc().page(lp.translate(ssa, Access.READ));
+            EpcPage xsave = lp.epcOperand(ssa, Access.READ);
             Checks.gp(!Xsave.restorable(xsave.data(), en.secs().attributes().xfrm()),
                     "XRSTOR of the SSA frame's XSAVE image would fault (malformed header)");
 
