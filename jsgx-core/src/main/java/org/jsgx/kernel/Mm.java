@@ -28,7 +28,7 @@ public final class Mm implements AddressSpace {
     Task owner;
     final ReentrantReadWriteLock mmapLock = new ReentrantReadWriteLock();
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
-    private final ConcurrentHashMap<Long, Pte> ptes = new ConcurrentHashMap<>();
+    private final PageTable ptes = new PageTable();
     /** Moves after every PTE change (see {@link #generation()}). */
     private final java.util.concurrent.atomic.AtomicLong pteChanges = new java.util.concurrent.atomic.AtomicLong();
     /** mm_cpumask: CPUs this mm has run on (the driver IPIs them after ETRACK). */
