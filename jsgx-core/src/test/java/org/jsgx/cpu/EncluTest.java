@@ -55,6 +55,32 @@ class EncluTest {
     }
 
     @Test
+    void aPteZappedBetweenTheChecksAndTheEntryFaultsWithNothingChanged() {
+        // the reclaimer may zap the SSA page's PTE after EENTER checked the frame: the later
+        // translation must fault before the processor enters, as the one instruction would
+        long ssaPage = BASE + 0x1000;
+        int[] translations = {0};
+        AddressSpace racy = (la, access, user) -> {
+            if ((la & ~0xFFFL) == ssaPage && ++translations[0] > 1) {
+                throw new PageFault(la, PageFault.PFEC_U | access.pfecBits(), "PTE zapped by the reclaimer");
+            }
+            return enc.pt.translate(la, access, user);
+        };
+        lp.addressSpace(racy);
+        assertThatThrownBy(() -> enc.enter(lp)).isInstanceOf(PageFault.class);
+        assertThat(translations[0]).as("the frame was checked, then translated again").isGreaterThan(1);
+        assertThat(lp.enclaveMode()).isFalse();
+        EpcPage tcs = kit.pf.epc().page(enc.pt.translate(BASE, Access.READ, true));
+        assertThat(new Tcs(tcs.data()).state()).isZero();
+        assertThat(new Tcs(tcs.data()).cssa()).isZero();
+        assertThat(kit.state(enc.secs).threadsInside()).isZero();
+        // with the PTE back the same EENTER goes in
+        lp.addressSpace(enc.pt);
+        enc.enter(lp);
+        assertThat(lp.enclaveMode()).isTrue();
+    }
+
+    @Test
     void aBusyTcsCannotBeEnteredTwice() {
         enc.enter(lp);
         LogicalProcessor other = kit.pf.cpu(1);
