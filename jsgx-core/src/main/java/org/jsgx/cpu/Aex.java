@@ -43,7 +43,7 @@ final class Aex {
             throw new IllegalStateException("AEX on a processor that is not in enclave mode");
         }
         Registers r = lp.regs();
-        Secs secs = new Secs(lp.activeSecs.data());
+        Secs secs = lp.activeSecs.secsView();
         Tcs tcs = new Tcs(lp.tcsPage.data());
         GprSgx gpr = new GprSgx(lp.gprPage.data().asSlice(lp.gprOffset, GprSgx.SIZE));
 

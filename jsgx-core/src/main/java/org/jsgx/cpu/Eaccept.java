@@ -50,7 +50,7 @@ final class Eaccept {
                 return SgxStatus.SGX_NOT_TRACKED;
             }
             if (pt == PageType.PT_TCS) {
-                checkNewTcs(new Tcs(page.data()), new Secs(lp.activeSecs.data()));
+                checkNewTcs(new Tcs(page.data()), lp.activeSecs.secsView());
             }
 
             // commit

@@ -29,7 +29,7 @@ final class Eaug {
             try {
                 EpcmEntry se = secsPage.epcm();
                 Checks.pf(!se.valid || se.pageType != PageType.PT_SECS, pi.secs(), "PAGEINFO.SECS is not a valid SECS");
-                Secs secs = new Secs(secsPage.data());
+                Secs secs = secsPage.secsView();
                 Checks.gp(!secs.initialized(), "EAUG to an enclave that is not initialized");
                 long base = secs.baseAddr();
                 if (Long.compareUnsigned(pi.linaddr() - base, secs.size()) >= 0) {

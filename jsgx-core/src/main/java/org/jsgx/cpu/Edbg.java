@@ -70,7 +70,7 @@ final class Edbg {
     }
 
     private static void requireDebug(EpcmEntry e) {
-        Checks.gp(!new Secs(e.enclaveSecs.data()).attributes().has(Attributes.DEBUG),
+        Checks.gp(!e.enclaveSecs.secsView().attributes().has(Attributes.DEBUG),
                 "enclave is not a debug enclave (ATTRIBUTES.DEBUG = 0)");
     }
 }

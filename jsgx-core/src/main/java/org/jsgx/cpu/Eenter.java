@@ -70,7 +70,7 @@ final class Eenter {
         Checks.aligned(tcs.ofsbasgx(), 4096, "TCS.OFSBASGX");
         Checks.aligned(tcs.ogsbasgx(), 4096, "TCS.OGSBASGX");
         EpcPage secsPage = e.enclaveSecs;
-        Secs secs = new Secs(secsPage.data());
+        Secs secs = secsPage.secsView();
         long base = secs.baseAddr();
         Checks.gp(!Checks.canonical(base + tcs.ofsbasgx()) || !Checks.canonical(base + tcs.ogsbasgx()),
                 "FS/GS base not canonical");

@@ -21,7 +21,7 @@ final class Egetkey {
         Platform pf = lp.platform();
         Checks.gp(!req.isZero(6, 2) || !req.isZero(KeyRequest.RESERVED, KeyRequest.SIZE - KeyRequest.RESERVED)
                 || (req.keyPolicy() & KeyRequest.POLICY_RESERVED) != 0, "KEYREQUEST reserved fields are not zero");
-        Secs secs = new Secs(lp.activeSecs.data());
+        Secs secs = lp.activeSecs.secsView();
         SecsState st = Checks.state(lp.activeSecs);
         Attributes attrs = secs.attributes();
         boolean kss = attrs.has(Attributes.KSS);

@@ -37,7 +37,7 @@ final class Einit {
         try {
             EpcmEntry e = secsPage.epcm();
             Checks.pf(!e.valid || e.pageType != PageType.PT_SECS, rcx, "RCX is not a valid SECS page");
-            Secs secs = new Secs(secsPage.data());
+            Secs secs = secsPage.secsView();
             Checks.gp(secs.initialized(), "enclave already initialized (EINIT twice)");
             Attributes attrs = secs.attributes();
             if (!attrs.has(Attributes.KSS)

@@ -34,7 +34,7 @@ final class Emodpr {
             if (e.pageType != PageType.PT_REG) {
                 throw PageFault.epcm(rcx, "EMODPR of a " + e.pageType + " page");
             }
-            Checks.gp(!new Secs(e.enclaveSecs.data()).initialized(), "enclave not initialized");
+            Checks.gp(!e.enclaveSecs.secsView().initialized(), "enclave not initialized");
 
             // commit
             e.pr(true);

@@ -39,7 +39,7 @@ final class Emodt {
             if (e.pending || e.modified) {
                 return SgxStatus.SGX_PAGE_NOT_MODIFIABLE;
             }
-            Checks.gp(!new Secs(e.enclaveSecs.data()).initialized(), "enclave not initialized");
+            Checks.gp(!e.enclaveSecs.secsView().initialized(), "enclave not initialized");
 
             // commit
             e.pr(false);

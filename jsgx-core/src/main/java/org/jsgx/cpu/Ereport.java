@@ -33,7 +33,7 @@ final class Ereport {
 
     /** The report body and KEYID for the enclave running on {@code lp}. */
     static Report build(LogicalProcessor lp, byte[] reportData) {
-        Secs secs = new Secs(lp.activeSecs.data());
+        Secs secs = lp.activeSecs.secsView();
         SecsState st = Checks.state(lp.activeSecs);
         Report r = Report.allocate();
         r.bytes(Report.CPUSVN, lp.platform().capabilities().cpuSvn());

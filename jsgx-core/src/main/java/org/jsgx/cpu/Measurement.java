@@ -37,7 +37,7 @@ public final class Measurement {
     public Measurement(int ssaFrameSize, long size) {
         md.update(ecreateRecord(ssaFrameSize, size));
         blocks = 1;
-        LE64.set(block, EEXTEND_AT, TAG_EEXTEND);
+        put64(block, EEXTEND_AT, TAG_EEXTEND);
     }
 
     public static byte[] ecreateRecord(int ssaFrameSize, long size) {
@@ -70,9 +70,9 @@ public final class Measurement {
         // digest update per page instead of a separate 64-byte one, which the JIT served
         // without its SHA-256 intrinsic inside the EADD leaf (measured ~5 us per page)
         byte[] b = block;
-        LE64.set(b, EADD_AT, TAG_EADD);
-        LE64.set(b, EADD_AT + 8, offset);
-        LE64.set(b, EADD_AT + 16, secinfoFlags);
+        put64(b, EADD_AT, TAG_EADD);
+        put64(b, EADD_AT + 8, offset);
+        put64(b, EADD_AT + 16, secinfoFlags);
         pending = true;
         blocks++;
     }
@@ -97,7 +97,7 @@ public final class Measurement {
     /** Hashes the EEXTEND record now in the buffer (and a waiting EADD record) in one update. */
     private void extend(long offset) {
         byte[] b = block;
-        LE64.set(b, EEXTEND_AT + 8, offset);
+        put64(b, EEXTEND_AT + 8, offset);
         if (pending) {
             md.update(b, EADD_AT, 2 * RECORD + CHUNK);
             pending = false;
@@ -132,9 +132,7 @@ public final class Measurement {
     }
 
     static void put64(byte[] b, int off, long v) {
-        for (int i = 0; i < 8; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
+        LE64.set(b, off, v);
     }
 
     static void put32(byte[] b, int off, int v) {

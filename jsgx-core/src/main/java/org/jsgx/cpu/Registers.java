@@ -32,7 +32,29 @@ public final class Registers {
 
     /** GPRs in GPRSGX order: RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8..R15. */
     public long[] gprs() {
-        return new long[] {rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15};
+        long[] v = new long[16];
+        gprsInto(v);
+        return v;
+    }
+
+    /** The 16 GPRs in GPRSGX order into {@code v[0..15]} (an array the caller reuses). */
+    public void gprsInto(long[] v) {
+        v[0] = rax;
+        v[1] = rcx;
+        v[2] = rdx;
+        v[3] = rbx;
+        v[4] = rsp;
+        v[5] = rbp;
+        v[6] = rsi;
+        v[7] = rdi;
+        v[8] = r8;
+        v[9] = r9;
+        v[10] = r10;
+        v[11] = r11;
+        v[12] = r12;
+        v[13] = r13;
+        v[14] = r14;
+        v[15] = r15;
     }
 
     public void gprs(long[] v) {

@@ -37,6 +37,8 @@ public enum SgxStatus {
 
     private final int code;
     private final boolean informational;
+    /** RFLAGS.ZF and CF as the leaf leaves them for this status (see {@link #zf}, {@link #cf}). */
+    final long statusFlags;
 
     SgxStatus(int code) {
         this(code, false);
@@ -45,6 +47,7 @@ public enum SgxStatus {
     SgxStatus(int code, boolean informational) {
         this.code = code;
         this.informational = informational;
+        this.statusFlags = (zf() ? Registers.ZF : 0) | (cf() ? Registers.CF : 0);
     }
 
     /** The value the leaf leaves in RAX. */
@@ -57,18 +60,9 @@ public enum SgxStatus {
         return informational;
     }
 
-    /** RFLAGS.ZF and CF as the leaf leaves them for this status (see {@link #zf}, {@link #cf}). */
-    long statusFlags;
-
-    static {
-        for (SgxStatus s : values()) {
-            s.statusFlags = (s.zf() ? Registers.ZF : 0) | (s.cf() ? Registers.CF : 0);
-        }
-    }
-
-    /** ZF after the leaf: set for errors only. */
+    /** ZF after the leaf: set for errors only (SGX_SUCCESS is the one code 0). */
     public boolean zf() {
-        return this != SGX_SUCCESS && !informational;
+        return code != 0 && !informational;
     }
 
     /** CF after the leaf: set for informational codes only. */

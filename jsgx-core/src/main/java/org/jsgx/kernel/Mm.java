@@ -29,8 +29,6 @@ public final class Mm implements AddressSpace {
     final ReentrantReadWriteLock mmapLock = new ReentrantReadWriteLock();
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private final PageTable ptes = new PageTable();
-    /** Moves after every PTE change (see {@link #generation()}). */
-    private final java.util.concurrent.atomic.AtomicLong pteChanges = new java.util.concurrent.atomic.AtomicLong();
     /** mm_cpumask: CPUs this mm has run on (the driver IPIs them after ETRACK). */
     final java.util.Set<Integer> cpumask = ConcurrentHashMap.newKeySet();
     private volatile boolean dead;
@@ -59,7 +57,7 @@ public final class Mm implements AddressSpace {
 
     @Override
     public long generation() {
-        return pteChanges.get();
+        return ptes.generation();
     }
 
     // ---- VMAs ----
@@ -276,7 +274,7 @@ public final class Mm implements AddressSpace {
                 }
             }
         }
-        pteChanges.incrementAndGet();
+        ptes.changed();
     }
 
     /**
@@ -334,7 +332,6 @@ public final class Mm implements AddressSpace {
                     q.writable = p.writable;
                     q.executable = p.executable;
                     child.ptes.put(a >>> 12, q);
-                    child.pteChanges.incrementAndGet();
                 }
                 if (c.file != null) {
                     c.file.get();
@@ -368,14 +365,11 @@ public final class Mm implements AddressSpace {
     /** vmf_insert_pfn: maps {@code addr} to the frame at {@code pa} with the VMA's rights. */
     public void insertPfn(Vma vma, long addr, long pa) {
         ptes.put(addr >>> 12, new Pte(pa, vma.flags, true));
-        pteChanges.incrementAndGet();
     }
 
     /** Removes the PTE of one page (zap_vma_ptes for one page); true when there was one. */
     public boolean zapPte(long addr) {
-        boolean had = ptes.remove(addr >>> 12) != null;
-        pteChanges.incrementAndGet();
-        return had;
+        return ptes.remove(addr >>> 12) != null;
     }
 
     private void zapRange(Vma v, long start, long end) {
@@ -386,7 +380,6 @@ public final class Mm implements AddressSpace {
                 kernel.ram().free(p.pa);
             }
         }
-        pteChanges.incrementAndGet();
     }
 
     /** ptep_test_and_clear_young. */
@@ -465,12 +458,12 @@ public final class Mm implements AddressSpace {
         if (p != null && p.present) {
             // the PTE is there: bring its rights up to the VMA's (spurious fault / raced)
             p.protect(vma.flags);
-            pteChanges.incrementAndGet();
+            ptes.changed();
             return VmFault.NOPAGE;
         }
         if (p != null && !p.special && vma.file == null) {
             p.protect(vma.flags);
-            pteChanges.incrementAndGet();
+            ptes.changed();
             return VmFault.NOPAGE;
         }
         return vma.ops.fault(vma, page, pfec);
@@ -488,7 +481,6 @@ public final class Mm implements AddressSpace {
         public VmFault fault(Vma vma, long address, int pfec) {
             long pa = vma.mm.kernel.ram().alloc();
             vma.mm.ptes.put(address >>> 12, new Pte(pa, vma.flags, false));
-            vma.mm.pteChanges.incrementAndGet();
             return VmFault.NOPAGE;
         }
 

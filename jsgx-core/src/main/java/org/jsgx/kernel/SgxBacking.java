@@ -39,9 +39,14 @@ final class SgxBacking {
         return (e + e / PCMDS_PER_PAGE + 4095) >>> 12;
     }
 
+    /** The first file page of VA page {@code vaIndex}'s group (32 contents pages, then their PCMDs). */
+    private long vaGroup(int vaIndex) {
+        return vaArea() + (long) (vaIndex / PCMDS_PER_PAGE) * (PCMDS_PER_PAGE + 1);
+    }
+
     /** The contents frame and PCMD address of VA page {@code vaIndex}. */
     synchronized Backing va(int vaIndex) {
-        long group = vaArea() + (long) (vaIndex / PCMDS_PER_PAGE) * (PCMDS_PER_PAGE + 1);
+        long group = vaGroup(vaIndex);
         long contents = frame(group + vaIndex % PCMDS_PER_PAGE);
         long pcmd = frame(group + PCMDS_PER_PAGE) + (vaIndex % PCMDS_PER_PAGE) * 128L;
         return new Backing(contents, pcmd);
@@ -49,8 +54,12 @@ final class SgxBacking {
 
     /** Drops the contents page of VA page {@code vaIndex}. */
     synchronized void truncateVa(int vaIndex) {
-        long group = vaArea() + (long) (vaIndex / PCMDS_PER_PAGE) * (PCMDS_PER_PAGE + 1);
-        truncate(group + vaIndex % PCMDS_PER_PAGE);
+        truncate(vaGroup(vaIndex) + vaIndex % PCMDS_PER_PAGE);
+    }
+
+    /** Zeroes the 128-byte PCMD at {@code pcmd} once its page is loaded back. */
+    void clearPcmd(long pcmd) {
+        ram.frame(pcmd).asSlice(pcmd & 0xFFF, 128).fill((byte) 0);
     }
 
     private long frame(long fileIndex) {

@@ -288,7 +288,7 @@ public final class SgxEnclave {
             drv.kernel.warn("ELDU of VA page " + va.index + " returned " + Integer.toHexString(ret));
             throw new ErrnoException(Errno.EFAULT, String.format("ELDU of VA page %d failed (0x%x)", va.index, ret));
         }
-        drv.kernel.ram().frame(b.pcmd()).asSlice(b.pcmd() & 0xFFF, 128).fill((byte) 0);
+        backing.clearPcmd(b.pcmd());
         backing.truncateVa(va.index);
         parent.freeSlot(va.parentOffset);
         vaSlotFreed(parent);
@@ -397,7 +397,7 @@ public final class SgxEnclave {
             drv.kernel.warn("ELDU of " + page + " returned " + Integer.toHexString(ret));
             throw new ErrnoException(Errno.EFAULT, String.format("ELDU of 0x%x failed (0x%x)", page.address, ret));
         }
-        drv.kernel.ram().frame(b.pcmd()).asSlice(b.pcmd() & 0xFFF, 128).fill((byte) 0);
+        backing.clearPcmd(b.pcmd());
         backing.truncate(index);
         va.freeSlot(page.vaOffset);
         vaSlotFreed(va);

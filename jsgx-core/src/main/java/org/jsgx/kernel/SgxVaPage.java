@@ -28,7 +28,6 @@ final class SgxVaPage {
     SgxVaPage parent;
     int parentOffset;
     private final BitSet slots = new BitSet(SLOT_COUNT);
-    private int count;
     /** A slot was taken or freed since the reclaimer last looked (its accessed bit). */
     private boolean used = true;
 
@@ -44,7 +43,6 @@ final class SgxVaPage {
             throw new IllegalStateException("VA page full");
         }
         slots.set(slot);
-        count++;
         used = true;
         return slot << 3;
     }
@@ -62,19 +60,16 @@ final class SgxVaPage {
     }
 
     void freeSlot(int offset) {
-        if (slots.get(offset >> 3)) {
-            slots.clear(offset >> 3);
-            count--;
-        }
+        slots.clear(offset >> 3);
         used = true;
     }
 
     boolean full() {
-        return count == SLOT_COUNT;
+        return slots.cardinality() == SLOT_COUNT;
     }
 
     int freeSlots() {
-        return SLOT_COUNT - count;
+        return SLOT_COUNT - slots.cardinality();
     }
 
     boolean resident() {

@@ -66,4 +66,24 @@ class PageTableTest {
             }
         }
     }
+
+    @Test
+    void theGenerationMovesOnEveryChangeAndOnlyThen() {
+        PageTable t = new PageTable();
+        long g = t.generation();
+        t.put(5, new Pte(0x1000, 0, true));
+        assertThat(t.generation()).isGreaterThan(g);
+        g = t.generation();
+        t.get(5);
+        assertThat(t.remove(6)).isNull(); // nothing there: no translation changed
+        assertThat(t.generation()).isEqualTo(g);
+        t.changed(); // re-protected in place
+        assertThat(t.generation()).isGreaterThan(g);
+        g = t.generation();
+        assertThat(t.remove(5)).isNotNull();
+        assertThat(t.generation()).isGreaterThan(g);
+        g = t.generation();
+        t.put(-1L, new Pte(0x2000, 0, true)); // beyond 48 bits
+        assertThat(t.generation()).isGreaterThan(g);
+    }
 }

@@ -337,22 +337,7 @@ final class X86Core implements AutoCloseable {
     /** The registers EENTER/ERESUME/AEX and the leaves exchange with the engine, in {@link #REG_IDS} order. */
     private void writeRegs(Registers r) {
         long[] v = regValues;
-        v[0] = r.rax;
-        v[1] = r.rcx;
-        v[2] = r.rdx;
-        v[3] = r.rbx;
-        v[4] = r.rsp;
-        v[5] = r.rbp;
-        v[6] = r.rsi;
-        v[7] = r.rdi;
-        v[8] = r.r8;
-        v[9] = r.r9;
-        v[10] = r.r10;
-        v[11] = r.r11;
-        v[12] = r.r12;
-        v[13] = r.r13;
-        v[14] = r.r14;
-        v[15] = r.r15;
+        r.gprsInto(v);
         v[16] = r.rflags;
         v[17] = r.fsBase;
         v[18] = r.gsBase;
@@ -363,22 +348,7 @@ final class X86Core implements AutoCloseable {
     private void readRegs(Registers r) {
         long[] v = regValues;
         regs.read(v);
-        r.rax = v[0];
-        r.rcx = v[1];
-        r.rdx = v[2];
-        r.rbx = v[3];
-        r.rsp = v[4];
-        r.rbp = v[5];
-        r.rsi = v[6];
-        r.rdi = v[7];
-        r.r8 = v[8];
-        r.r9 = v[9];
-        r.r10 = v[10];
-        r.r11 = v[11];
-        r.r12 = v[12];
-        r.r13 = v[13];
-        r.r14 = v[14];
-        r.r15 = v[15];
+        r.gprs(v); // v[0..15]
         r.rflags = v[16];
         r.fsBase = v[17];
         r.gsBase = v[18];
@@ -413,9 +383,7 @@ final class X86Core implements AutoCloseable {
             };
             int perms = map.perms(vaddr);
             if (perms > 0 && (perms & ucProt(access)) != 0) {
-                MemorySegment e = entry.reinterpret(16);
-                e.set(JAVA_LONG, 0, vaddr & -EnclaveMemoryMap.PAGE); // uc_tlb_entry.paddr
-                e.set(JAVA_INT, 8, perms);                           // uc_tlb_entry.perms
+                tlbEntry(entry, vaddr & -EnclaveMemoryMap.PAGE, perms);
                 return true;
             }
             if ((vaddr & -EnclaveMemoryMap.PAGE) != ((UNTIL - 1) & -EnclaveMemoryMap.PAGE)) {
@@ -424,14 +392,19 @@ final class X86Core implements AutoCloseable {
                 // result into UC_ERR_EXCEPTION)
                 refusedPage = vaddr & -EnclaveMemoryMap.PAGE;
             }
-            MemorySegment e = entry.reinterpret(16);
-            e.set(JAVA_LONG, 0, HOLE);
-            e.set(JAVA_INT, 8, ucProt(access));
+            tlbEntry(entry, HOLE, ucProt(access));
             return true;
         } catch (Throwable t) {
             hookFailure = t;
         }
         return false;
+    }
+
+    /** Fills a {@code uc_tlb_entry}: physical address, then permissions. */
+    private static void tlbEntry(MemorySegment entry, long paddr, int perms) {
+        MemorySegment e = entry.reinterpret(16);
+        e.set(JAVA_LONG, 0, paddr);
+        e.set(JAVA_INT, 8, perms);
     }
 
     private static int ucProt(Access a) {

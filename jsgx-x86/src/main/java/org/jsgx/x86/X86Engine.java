@@ -70,25 +70,20 @@ public final class X86Engine implements EnclaveEngine, AutoCloseable {
 
     /** Instructions {@code lp} has executed in whole quanta (a lower bound, for measurements). */
     public long instructionsRetired(LogicalProcessor lp) {
-        X86Core c = existing(lp);
+        X86Core c = cores.get(lp);
         return c == null ? 0 : c.instructionsRetired();
     }
 
     /** AEXs {@code lp} has taken on this engine. */
     public long aexCount(LogicalProcessor lp) {
-        X86Core c = existing(lp);
+        X86Core c = cores.get(lp);
         return c == null ? 0 : c.aexCount();
     }
 
     /** Exact instructions {@code lp} executed, or -1 when the engine was made without counting. */
     public long instructionsExecuted(LogicalProcessor lp) {
-        X86Core c = existing(lp);
+        X86Core c = cores.get(lp);
         return c == null ? (countInstructions ? 0 : -1) : c.instructionsExecuted();
-    }
-
-    private X86Core existing(LogicalProcessor lp) {
-        X86Core c = last;
-        return c != null && c.processor() == lp ? c : cores.get(lp);
     }
 
     @Override
