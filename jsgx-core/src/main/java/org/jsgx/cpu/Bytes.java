@@ -2,11 +2,25 @@ package org.jsgx.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** Small byte helpers shared by the structures and leaves. */
 public final class Bytes {
+    private static final VarHandle BE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private Bytes() {
+    }
+
+    /** The big-endian 64-bit value at {@code b[off..off+8)} (GCM's block order). */
+    public static long be64(byte[] b, int off) {
+        return (long) BE64.get(b, off);
+    }
+
+    public static void putBe64(byte[] b, int off, long v) {
+        BE64.set(b, off, v);
     }
 
     public static boolean isZero(MemorySegment seg, long off, long len) {

@@ -49,7 +49,8 @@ final class Eld {
         EpcmEntry ve = va.epcm();
         Checks.pf(!ve.valid || ve.pageType != PageType.PT_VA, rdx, "RDX is not a slot of a valid VA page");
 
-        byte[] pcmd = PagingCrypto.pcmdBuffer();
+        PagingCrypto crypto = PagingCrypto.current();
+        byte[] pcmd = crypto.pcmd;
         lp.read(pi.pcmd(), pcmd, 0, Pcmd.SIZE);
         long flags = Bytes.le64(pcmd, Pcmd.SECINFO);
         PageType pt = PageType.ofValue((int) ((flags >>> 8) & 0xFF));
@@ -69,23 +70,24 @@ final class Eld {
                 if (eid != Checks.state(secsPage).eid) {
                     return SgxStatus.SGX_MAC_COMPARE_FAIL;
                 }
-                return decryptAndCommit(lp, rdx, pi, page, va, pcmd, flags, pt, secsPage, eid, loadBlocked);
+                return decryptAndCommit(lp, crypto, rdx, pi, page, va, pcmd, flags, pt, secsPage, eid, loadBlocked);
             } finally {
                 secsPage.unlock();
             }
         }
-        return decryptAndCommit(lp, rdx, pi, page, va, pcmd, flags, pt, null, eid, loadBlocked);
+        return decryptAndCommit(lp, crypto, rdx, pi, page, va, pcmd, flags, pt, null, eid, loadBlocked);
     }
 
-    private static SgxStatus decryptAndCommit(LogicalProcessor lp, long rdx, PageInfo pi, EpcPage page, EpcPage va,
+    private static SgxStatus decryptAndCommit(LogicalProcessor lp, PagingCrypto crypto, long rdx, PageInfo pi,
+                                              EpcPage page, EpcPage va,
                                               byte[] pcmd, long flags, PageType pt, EpcPage secsPage, long eid,
                                               boolean loadBlocked) {
-        byte[] header = PagingCrypto.header(pcmd, pi.linaddr(), eid);
-        byte[] sealed = PagingCrypto.sealedBuffer();
+        byte[] header = crypto.header(pcmd, pi.linaddr(), eid);
+        byte[] sealed = crypto.sealedBuffer();
         lp.read(pi.srcpge(), sealed, 0, EpcPage.SIZE);
         System.arraycopy(pcmd, Pcmd.MAC, sealed, EpcPage.SIZE, PagingCrypto.TAG);
         long version = va.data().get(Struct.U64, rdx & 0xFFF);
-        byte[] plain = PagingCrypto.open(lp.platform().fuses().basePk(), version, header);
+        byte[] plain = crypto.open(lp.platform().fuses().basePk(), version, header);
         if (plain == null) {
             return SgxStatus.SGX_MAC_COMPARE_FAIL;
         }

@@ -81,11 +81,12 @@ final class Ewb {
 
         long version = lp.platform().nextPagingVersion();
         long flags = e.secinfoFlags();
-        byte[] header = PagingCrypto.header(flags, e.enclaveAddress, eid);
-        byte[] sealed = PagingCrypto.seal(lp.platform().fuses().basePk(), version, header, page.data());
+        PagingCrypto crypto = PagingCrypto.current();
+        byte[] header = crypto.header(flags, e.enclaveAddress, eid);
+        byte[] sealed = crypto.seal(lp.platform().fuses().basePk(), version, header, page.data());
 
         // commit
-        byte[] pcmd = PagingCrypto.pcmdBuffer();
+        byte[] pcmd = crypto.pcmd;
         java.util.Arrays.fill(pcmd, (byte) 0);
         Measurement.put64(pcmd, Pcmd.SECINFO, flags);
         Measurement.put64(pcmd, Pcmd.ENCLAVEID, eid);
