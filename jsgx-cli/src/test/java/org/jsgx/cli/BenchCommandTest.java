@@ -90,4 +90,18 @@ class BenchCommandTest {
         assertThat(def.met(slowCall)).isFalse();
         assertThat(slowCall.value()).isCloseTo(3.0, within(1e-9));
     }
+
+    @Test
+    void buildReportsTheCopyAndHashFloorBesideTheRatio() {
+        // 8 builds/s, 10 measures/s, 9 floor runs/s: ratio 1.25, floor 10/9 of the measure time
+        BenchDefinition.Figures f = BenchRegistry.get("build").evaluator()
+                .evaluate(Map.of("build", 8.0, "measure", 10.0, "copyAndMeasure", 9.0));
+        assertThat(f.value()).isCloseTo(125.0, within(1e-9));
+        assertThat(f.ratio()).isCloseTo(1.25, within(1e-12));
+        assertThat(f.details().get("floor_ms")).isCloseTo(1000 / 9.0, within(1e-9));
+        assertThat(f.details().get("floor_ratio")).isCloseTo(10 / 9.0, within(1e-12));
+        // an older run without the floor benchmark still evaluates
+        assertThat(BenchRegistry.get("build").evaluator().evaluate(Map.of("build", 8.0, "measure", 10.0))
+                .details()).doesNotContainKey("floor_ratio");
+    }
 }
