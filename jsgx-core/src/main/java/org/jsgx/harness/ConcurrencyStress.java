@@ -37,10 +37,12 @@ public final class ConcurrencyStress {
     /**
      * @param threads     logical processors working at once
      * @param pagesEach   pages each thread owns (in one of two shared enclaves)
-     * @param millis      how long the threads run
+     * @param millis      how long the threads run at least
+     * @param minOps      operations (leaves) the threads complete at least, however long that
+     *                    takes: on a loaded machine a fixed time may see little contention work
      * @param stallMillis no operation completing for this long is reported as a deadlock
      */
-    public static Result run(long seed, int threads, int pagesEach, long millis, long stallMillis)
+    public static Result run(long seed, int threads, int pagesEach, long millis, long minOps, long stallMillis)
             throws InterruptedException {
         int total = threads * pagesEach;
         Platform pf = Platform.builder().seed(seed).cpus(threads + 1).epcSize((4L * total + 64) * 4096).build();
@@ -73,7 +75,7 @@ public final class ConcurrencyStress {
             int id = t;
             Thread w = new Thread(() -> {
                 try {
-                    work(pf.cpu(id), id, pagesEach, pages, enclaves, deadline, ops, busy, lastProgress, seed);
+                    work(pf.cpu(id), id, pagesEach, pages, enclaves, deadline, minOps, ops, busy, lastProgress, seed);
                 } catch (Throwable x) {
                     failures.add(x);
                 }
@@ -116,8 +118,8 @@ public final class ConcurrencyStress {
     }
 
     private static void work(LogicalProcessor lp, int id, int pagesEach, List<long[]> pages,
-                             List<EnclaveBuilder> enclaves, long deadline, AtomicLong ops, AtomicLong busy,
-                             AtomicLong progress, long seed) {
+                             List<EnclaveBuilder> enclaves, long deadline, long minOps, AtomicLong ops,
+                             AtomicLong busy, AtomicLong progress, long seed) {
         Encls encls = lp.encls();
         SplittableRandom rnd = new SplittableRandom(seed * 31 + id);
         long stage = 0x5000_0000L + id * 0x10_0000L;
@@ -127,7 +129,7 @@ public final class ConcurrencyStress {
                 + lp.platform().epc().sections().getFirst().size() - (long) (id + 1) * 4096;
         retry(busy, () -> encls.epa(vaFrame));
         va = vaFrame;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline || ops.get() < minOps) {
             int mine = rnd.nextInt(pagesEach);
             long[] p = pages.get(id * pagesEach + mine);
             EnclaveBuilder e = enclaves.get((int) p[0]);

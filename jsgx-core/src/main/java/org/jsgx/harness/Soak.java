@@ -73,7 +73,7 @@ public final class Soak {
                 long s = seeds.nextLong();
                 long ms = Math.max(200, Math.min(2000, (deadline - System.nanoTime()) / 1_000_000));
                 try {
-                    ConcurrencyStress.Result r = ConcurrencyStress.run(s, Math.max(2, threads * 2), 8, ms, 30_000);
+                    ConcurrencyStress.Result r = ConcurrencyStress.run(s, Math.max(2, threads * 2), 8, ms, 0, 30_000);
                     stressOps += r.operations();
                     busy += r.busyRetries();
                     checks.addAndGet(r.pagesChecked());
