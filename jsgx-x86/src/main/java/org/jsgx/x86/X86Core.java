@@ -26,7 +26,7 @@ import org.jsgx.cpu.Registers;
  * fault stops with RIP at the faulting instruction and the state just before it — exactly what
  * AEX saves and ERESUME restarts from. The count doubles as the scheduling quantum of
  * {@link EnclaveExecutionLock}. Cost: ~10x fewer instructions per second than uncounted
- * emulation (see the module's report).
+ * emulation (BENCHMARKS.md, ecall section).
  *
  * <p><b>Unicorn 2.1: virtual TLB.</b> On 2.1 the engine translates linear addresses
  * itself ({@code UC_TLB_VIRTUAL}): Unicorn asks {@link #tlbFill} on every TLB miss, which answers
@@ -38,10 +38,18 @@ import org.jsgx.cpu.Registers;
  * the page, and MADDR needs the byte). The gain: a page without execute permission in its TLB
  * entry skips the self-modifying-code check that Unicorn otherwise makes on every store (2.1.4
  * with guest paging off treats every page as executable: ~20 ns per store instead of ~2-5).
- * Emulation stays counted on 2.1 too: faults alone would be precise uncounted there, but a
- * quantum must end precisely, and {@code uc_emu_stop} from another thread is not precise on
- * 2.1.4 (measured: the run stops inside a block with RIP at its start and its earlier stores
- * done; {@code jsgx-x86/probe/unicorn21-stop-precision.c}).
+ *
+ * <p><b>Unicorn 2.1: uncounted runs.</b> There faults are precise without counting (measured),
+ * so on x86-64 Linux hosts runs are uncounted (~4x faster on stores) and a turn of
+ * {@link EnclaveExecutionLock} ends through {@link TurnEndHook}: a block hook in machine code
+ * that, once a waiting thread has asked, calls {@code uc_emu_stop} before the next block runs —
+ * RIP at that block, nothing of it done ({@code jsgx-x86/probe/unicorn21-block-hook-stop.c};
+ * {@code uc_emu_stop} from the waiting thread itself stops inside a block with RIP at its start
+ * and its earlier stores done: {@code unicorn21-stop-precision.c}). A stop from an instruction
+ * hook (CPUID, IN/OUT, RDTSC) takes effect only at the end of the block, so {@link #undefined}
+ * saves the state at the instruction and discards the rest of the run. Counted runs remain on
+ * 2.0.1, other hosts, with {@code countEveryInstruction}, or when {@value #COUNTED_PROPERTY} is
+ * set; {@link #instructionsRetired} then counts quanta, else it is -1 (unknown).
  *
  * <p><b>Hooks only record.</b> Each hook stores a {@link Stop} and stops emulation; the run
  * loop maps pages, calls the cpu layer (ENCLU leaves, AEX) and restarts at the recorded RIP.
