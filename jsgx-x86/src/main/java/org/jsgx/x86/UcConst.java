@@ -40,6 +40,7 @@ final class UcConst {
     static final int UC_HOOK_INTR = 1;
     static final int UC_HOOK_INSN = 1 << 1;
     static final int UC_HOOK_CODE = 1 << 2;
+    static final int UC_HOOK_BLOCK = 1 << 3;
     static final int UC_HOOK_MEM_READ_UNMAPPED = 1 << 4;
     static final int UC_HOOK_MEM_WRITE_UNMAPPED = 1 << 5;
     static final int UC_HOOK_MEM_FETCH_UNMAPPED = 1 << 6;

@@ -37,7 +37,8 @@ final class Unicorn implements AutoCloseable {
             MethodHandle regRead, MethodHandle regWrite, MethodHandle memMapPtr, MethodHandle memUnmap,
             MethodHandle memProtect, MethodHandle memRead, MethodHandle emuStart, MethodHandle emuStop,
             MethodHandle hookAdd, MethodHandle ctl0, MethodHandle ctl1, MethodHandle ctl2,
-            MethodHandle regReadBatch, MethodHandle regWriteBatch) {
+            MethodHandle regReadBatch, MethodHandle regWriteBatch, MethodHandle contextAlloc,
+            MethodHandle contextSave, MethodHandle contextRestore, MethodHandle contextFree, MemorySegment emuStopSymbol) {
     }
 
     private static volatile Lib lib;
@@ -136,7 +137,12 @@ final class Unicorn implements AutoCloseable {
                 linker.downcallHandle(ctlSym, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG),
                         Linker.Option.firstVariadicArg(2)),
                 f.apply("uc_reg_read_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
-                f.apply("uc_reg_write_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)));
+                f.apply("uc_reg_write_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
+                f.apply("uc_context_alloc", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+                f.apply("uc_context_save", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+                f.apply("uc_context_restore", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+                f.apply("uc_context_free", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+                sym.find("uc_emu_stop").orElseThrow());
     }
 
     /**
@@ -298,6 +304,48 @@ final class Unicorn implements AutoCloseable {
         }
     }
 
+    /** The address of {@code uc_emu_stop}, for native code that calls it. */
+    static MemorySegment emuStopAddress() {
+        return lib().emuStopSymbol();
+    }
+
+    /** {@code uc_context_alloc}: room for this engine's CPU state (free it with {@link #contextFree}). */
+    MemorySegment contextAlloc() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check("uc_context_alloc", (int) lib.contextAlloc().invokeExact(uc, out));
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code uc_context_save}: the CPU state (registers, RIP) into {@code context}; usable inside a hook. */
+    void contextSave(MemorySegment context) {
+        try {
+            check("uc_context_save", (int) lib.contextSave().invokeExact(uc, context));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code uc_context_restore}: the CPU state saved by {@link #contextSave}. */
+    void contextRestore(MemorySegment context) {
+        try {
+            check("uc_context_restore", (int) lib.contextRestore().invokeExact(uc, context));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void contextFree(MemorySegment context) {
+        try {
+            check("uc_context_free", (int) lib().contextFree().invokeExact(context));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Drops every cached translation (after code was written other than by this engine). */
     void flushTranslations() {
         try {
@@ -349,10 +397,15 @@ final class Unicorn implements AutoCloseable {
 
     /** {@code uc_hook_add} for the addresses [begin, end] only. */
     void hookAdd(int type, MemorySegment callback, int insn, long begin, long end) {
+        hookAdd(type, callback, MemorySegment.NULL, insn, begin, end);
+    }
+
+    /** {@code uc_hook_add} with {@code userData} passed to the callback (a native one: upcalls bind their target). */
+    void hookAdd(int type, MemorySegment callback, MemorySegment userData, int insn, long begin, long end) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment hh = a.allocate(JAVA_LONG);
             check("uc_hook_add(" + type + ")", (int) lib.hookAdd().invokeExact(uc, hh, type, callback,
-                    MemorySegment.NULL, begin, end, insn));
+                    userData, begin, end, insn));
         } catch (Throwable t) {
             throw rethrow(t);
         }

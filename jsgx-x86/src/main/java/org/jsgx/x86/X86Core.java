@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jsgx.cpu.Access;
@@ -25,7 +26,7 @@ import org.jsgx.cpu.Registers;
  * fault stops with RIP at the faulting instruction and the state just before it — exactly what
  * AEX saves and ERESUME restarts from. The count doubles as the scheduling quantum of
  * {@link EnclaveExecutionLock}. Cost: ~10x fewer instructions per second than uncounted
- * emulation (see the module's report).
+ * emulation (BENCHMARKS.md, ecall section).
  *
  * <p><b>Unicorn 2.1: virtual TLB.</b> On 2.1 the engine translates linear addresses
  * itself ({@code UC_TLB_VIRTUAL}): Unicorn asks {@link #tlbFill} on every TLB miss, which answers
@@ -37,10 +38,18 @@ import org.jsgx.cpu.Registers;
  * the page, and MADDR needs the byte). The gain: a page without execute permission in its TLB
  * entry skips the self-modifying-code check that Unicorn otherwise makes on every store (2.1.4
  * with guest paging off treats every page as executable: ~20 ns per store instead of ~2-5).
- * Emulation stays counted on 2.1 too: faults alone would be precise uncounted there, but a
- * quantum must end precisely, and {@code uc_emu_stop} from another thread is not precise on
- * 2.1.4 (measured: the run stops inside a block with RIP at its start and its earlier stores
- * done; {@code jsgx-x86/probe/unicorn21-stop-precision.c}).
+ *
+ * <p><b>Unicorn 2.1: uncounted runs.</b> There faults are precise without counting (measured),
+ * so on x86-64 Linux hosts runs are uncounted (~4x faster on stores) and a turn of
+ * {@link EnclaveExecutionLock} ends through {@link TurnEndHook}: a block hook in machine code
+ * that, once a waiting thread has asked, calls {@code uc_emu_stop} before the next block runs —
+ * RIP at that block, nothing of it done ({@code jsgx-x86/probe/unicorn21-block-hook-stop.c};
+ * {@code uc_emu_stop} from the waiting thread itself stops inside a block with RIP at its start
+ * and its earlier stores done: {@code unicorn21-stop-precision.c}). A stop from an instruction
+ * hook (CPUID, IN/OUT, RDTSC) takes effect only at the end of the block, so {@link #undefined}
+ * saves the state at the instruction and discards the rest of the run. Counted runs remain on
+ * 2.0.1, other hosts, with {@code countEveryInstruction}, or when {@value #COUNTED_PROPERTY} is
+ * set; {@link #instructionsRetired} then counts quanta, else it is -1 (unknown).
  *
  * <p><b>Hooks only record.</b> Each hook stores a {@link Stop} and stops emulation; the run
  * loop maps pages, calls the cpu layer (ENCLU leaves, AEX) and restarts at the recorded RIP.
@@ -48,8 +57,12 @@ import org.jsgx.cpu.Registers;
  * exception may leave a hook (it would kill the JVM), so hooks catch everything.
  */
 final class X86Core implements AutoCloseable {
-    /** Instructions per turn while other threads of the enclave wait. */
+    /** Instructions per counted run: a turn's length while other threads of the enclave wait. */
     static final long QUANTUM = 200_000;
+    /** Blocks an uncounted turn runs at least before a waiting thread's request ends it (~ a quantum). */
+    static final long TURN_BLOCKS = 40_000;
+    /** Set to {@code true} to run counted even where the turn-end hook would allow uncounted runs. */
+    static final String COUNTED_PROPERTY = "jsgx.x86.counted";
     /** An {@code until} address no instruction can have (non-canonical), the same every call. */
     private static final long UNTIL = 0xDEAD_0000_0000_0000L;
     /** GPRs in GPRSGX order, then RFLAGS, FS/GS base and RIP: moved in one batch each way. */
@@ -85,7 +98,15 @@ final class X86Core implements AutoCloseable {
 
     private long aexCount;
     private EpcPage turnSecs;
-    private ReentrantLock turnOf;
+    private EnclaveExecutionLock turnOf;
+    /** Uncounted runs: the turn-end hook's user data (null when runs are counted). */
+    private final TurnEndHook.Turn turnEnd;
+    /** How waiting threads ask this engine to end its turn. */
+    private final Runnable endTurn;
+    /** CPU state saved by an instruction hook of an uncounted run (see {@link #undefined}), null if none. */
+    private MemorySegment savedContext;
+    /** Whether {@link #savedContext} holds the state to return to: the run's later accesses go to HOLE. */
+    private boolean frozen;
     /** Exact count from a code hook (only when counting was asked for: it costs an upcall per instruction). */
     private long instructionsHooked;
     private final boolean hookCount;
@@ -137,6 +158,22 @@ final class X86Core implements AutoCloseable {
             }
         }
         this.rdtscTrapped = trapped;
+        MemorySegment hook = virtualTlb && !countEveryInstruction && !Boolean.getBoolean(COUNTED_PROPERTY)
+                ? TurnEndHook.code() : null;
+        if (hook != null) {
+            // its own arena: a waiting thread may still write a request after this engine closed
+            turnEnd = new TurnEndHook.Turn(Arena.ofAuto(), Unicorn.emuStopAddress());
+            uc.hookAdd(UcConst.UC_HOOK_BLOCK, hook, turnEnd.userData(), 0, 1L, 0L);
+            endTurn = turnEnd::requestEnd;
+        } else {
+            turnEnd = null;
+            endTurn = () -> { }; // counted: the quantum ends the turn
+        }
+    }
+
+    /** Whether runs are uncounted, ended on request by the turn-end hook (else counted quanta). */
+    boolean uncounted() {
+        return turnEnd != null;
     }
 
     /** Whether this engine runs in Unicorn 2.1's virtual-TLB mode. */
@@ -153,8 +190,9 @@ final class X86Core implements AutoCloseable {
         return lp;
     }
 
+    /** Instructions in whole counted quanta (a lower bound); -1 when runs are uncounted. */
     long instructionsRetired() {
-        return instructionsRetired;
+        return turnEnd != null ? -1 : instructionsRetired;
     }
 
     /** Exits by AEX (faults, #UD, traps) since the core was created. */
@@ -185,6 +223,10 @@ final class X86Core implements AutoCloseable {
         }
         try {
             uc.close();
+            if (savedContext != null) {
+                Unicorn.contextFree(savedContext);
+                savedContext = null;
+            }
         } finally {
             running.unlock();
         }
@@ -196,10 +238,11 @@ final class X86Core implements AutoCloseable {
             throw new IllegalStateException("processor " + lp.id() + " is not in enclave mode");
         }
         Registers r = lp.regs();
-        ReentrantLock turn = turnLock(lp.activeSecs());
+        EnclaveExecutionLock turn = turnLock(lp.activeSecs());
         Runnable exit = null;
         running.lock();
-        turn.lock();
+        turn.acquire(endTurn);
+        beginTurn(turn);
         try {
             if (closing) {
                 throw new IllegalStateException("x86 engine closed");
@@ -212,9 +255,12 @@ final class X86Core implements AutoCloseable {
             while (exit == null) {
                 stop = null;
                 hookFailure = null;
-                int err = uc.emuStart(r.rip, UNTIL, 0, QUANTUM);
+                int err = uc.emuStart(r.rip, UNTIL, 0, turnEnd != null ? 0 : QUANTUM);
                 if (!(stop instanceof Stop.Fill)) {
                     lastFill = null;
+                }
+                if (frozen) {
+                    thaw();
                 }
                 readRegs(r);
                 if (hookFailure != null) {
@@ -233,10 +279,14 @@ final class X86Core implements AutoCloseable {
                         throw new UnicornException(String.format("uc_emu_start at RIP 0x%x", r.rip), err,
                                 Unicorn.strerror(err));
                     }
-                    instructionsRetired += QUANTUM;
-                    if (turn.hasQueuedThreads()) {
-                        turn.unlock();
-                        turn.lock();
+                    // a counted quantum ran out, or the turn-end hook stopped at a block boundary
+                    if (turnEnd == null) {
+                        instructionsRetired += QUANTUM;
+                    }
+                    if (turn.othersWaiting()) {
+                        turn.release();
+                        turn.acquire(endTurn);
+                        beginTurn(turn);
                     }
                     continue;
                 }
@@ -246,15 +296,31 @@ final class X86Core implements AutoCloseable {
                 }
             }
         } finally {
-            turn.unlock();
+            if (frozen) {
+                thaw();
+            }
+            turn.release();
             running.unlock();
         }
         // leave the enclave outside the turn: the fault sink may take its time
         exit.run();
     }
 
+    /**
+     * Starts an uncounted turn: a fresh budget and no request, then a request at once if a
+     * thread already waits (it may have asked the previous holder, or none).
+     */
+    private void beginTurn(EnclaveExecutionLock turn) {
+        if (turnEnd != null) {
+            turnEnd.begin(TURN_BLOCKS);
+            if (turn.othersWaiting()) {
+                turnEnd.requestEnd();
+            }
+        }
+    }
+
     /** The enclave's execution lock, looked up again only when this processor enters another enclave. */
-    private ReentrantLock turnLock(EpcPage secs) {
+    private EnclaveExecutionLock turnLock(EpcPage secs) {
         if (secs != turnSecs) {
             turnOf = EnclaveExecutionLock.of(secs);
             turnSecs = secs;
@@ -381,6 +447,10 @@ final class X86Core implements AutoCloseable {
                 case UcConst.UC_MEM_FETCH -> Access.EXECUTE;
                 default -> Access.READ;
             };
+            if (frozen) {
+                tlbEntry(entry, HOLE, ucProt(access)); // the run is over (see undefined)
+                return true;
+            }
             int perms = map.perms(vaddr);
             if (perms > 0 && (perms & ucProt(access)) != 0) {
                 tlbEntry(entry, vaddr & -EnclaveMemoryMap.PAGE, perms);
@@ -416,6 +486,9 @@ final class X86Core implements AutoCloseable {
     }
 
     boolean memInvalid(MemorySegment engine, int type, long address, int size, long value, MemorySegment user) {
+        if (frozen) {
+            return false; // an access after the stop recorded by undefined(): it never happened
+        }
         try {
             Access access = switch (type) {
                 case UcConst.UC_MEM_WRITE_UNMAPPED, UcConst.UC_MEM_WRITE_PROT -> Access.WRITE;
@@ -437,6 +510,10 @@ final class X86Core implements AutoCloseable {
      * bytes before RIP tell the two apart.
      */
     void interrupt(MemorySegment engine, int intno, MemorySegment user) {
+        if (frozen) {
+            uc.emuStop(); // raised after the stop recorded by undefined(): it never happened
+            return;
+        }
         try {
             long rip = rip();
             if (byteAt(rip - 2) == 0xCD && byteAt(rip - 1) == intno) {
@@ -454,14 +531,39 @@ final class X86Core implements AutoCloseable {
         }
     }
 
-    /** An instruction that is #UD in enclave mode: record it and stop before it has effect. */
+    /**
+     * An instruction that is #UD in enclave mode: record it and stop before it has effect.
+     * Counted runs stop right there. An uncounted run goes on to the end of the block (Unicorn
+     * checks for a stop only between blocks here: measured, {@code
+     * jsgx-x86/probe/unicorn21-insn-hook-stop.c}), so the state at the instruction is saved and
+     * the rest of the run is frozen: every later access goes to {@link #HOLE} and faults before
+     * it is made, and {@link #thaw} restores the saved state when the run has returned.
+     */
     private void undefined() {
+        if (frozen) {
+            return; // a later instruction of the frozen block: it never happened
+        }
         try {
             stop = new Stop.Event(VECTOR_UD, rip(), rip());
+            if (turnEnd != null) {
+                if (savedContext == null) {
+                    savedContext = uc.contextAlloc();
+                }
+                uc.contextSave(savedContext);
+                frozen = true;
+                uc.flushTlb();
+            }
             uc.emuStop();
         } catch (Throwable t) {
             hookFailure = t;
         }
+    }
+
+    /** Back to the state {@link #undefined} saved, with the TLB refilled from the model again. */
+    private void thaw() {
+        frozen = false;
+        uc.contextRestore(savedContext);
+        uc.flushTlb();
     }
 
     int cpuid(MemorySegment engine, MemorySegment user) {

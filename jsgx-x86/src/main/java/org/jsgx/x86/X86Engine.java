@@ -68,7 +68,10 @@ public final class X86Engine implements EnclaveEngine, AutoCloseable {
         return c;
     }
 
-    /** Instructions {@code lp} has executed in whole quanta (a lower bound, for measurements). */
+    /**
+     * Instructions {@code lp} has executed in whole quanta (a lower bound, for measurements), or
+     * -1 when its runs are uncounted (Unicorn 2.1, see {@link X86Core}).
+     */
     public long instructionsRetired(LogicalProcessor lp) {
         X86Core c = cores.get(lp);
         return c == null ? 0 : c.instructionsRetired();

@@ -187,18 +187,24 @@ import java.util.HexFormat;
  *         cmp qword ptr [rdx + 128], 2
  *         jb 1b
  *         jmp exit
- *         .org 0x80 * 20
+ *         .org 0x80 * 20                  # 20: CPUID with more work in its block: none of it may happen
+ * f20:    inc r11
+ *         cpuid
+ *         inc r11
+ *         mov [rdx], r11
+ *         jmp exit
+ *         .org 0x80 * 21
  * </pre>
  */
 final class EnclaveCode {
     /** Function {@code n} starts at {@code 0x80 * n}. */
     static final int ROUNDTRIP = 1, STORE = 2, LOAD = 3, EMODPE = 4, EACCEPT = 5, CPUID = 6, SYSCALL = 7,
             INT3 = 8, UD2 = 9, DIV0 = 10, INT80 = 11, JMP_RDX = 12, REPORT_KEY = 13, LOOP = 14, ATOMICS = 15,
-            RDTSC = 16, OUT = 17, NESTED_EENTER = 18, RENDEZVOUS = 19;
+            RDTSC = 16, OUT = 17, NESTED_EENTER = 18, RENDEZVOUS = 19, CPUID_IN_BLOCK = 20;
     /** Offsets of faulting instructions. */
     static final long AT_STORE = 0x109, AT_STORE_RELOAD = 0x10f, AT_LOAD = 0x189, AT_CPUID = 0x303,
             AT_SYSCALL = 0x383, AT_INT3 = 0x403, AT_UD2 = 0x483, AT_DIV = 0x509, AT_INT80 = 0x583,
-            AT_RDTSC = 0x803, AT_OUT = 0x883, AT_NESTED_ENCLU = 0x905;
+            AT_RDTSC = 0x803, AT_OUT = 0x883, AT_NESTED_ENCLU = 0x905, AT_CPUID_IN_BLOCK = 0xa03;
 
     static final byte[] BYTES = HexFormat.of().parseHex(""
             + "4989cf488da30010040048c1e7074c8d35ebffffff4901fe41ffe64c89fbb8040000000f01d700000000000000000000"
@@ -252,7 +258,9 @@ final class EnclaveCode {
             + "b8020000000f01d7e90ef7ffff0000000000000000000000000000000000000000000000000000000000000000000000"
             + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
             + "0000000000000000000000000000000000000000000000000000000000000000f048ff8280000000f3904883ba800000"
-            + "000272f4e982f6ffff");
+            + "000272f4e982f6ffff000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            + "0000000000000000000000000000000049ffc30fa249ffc34c891ae90bf6ffff");
 
     private EnclaveCode() {
     }

@@ -84,6 +84,31 @@ class EnclaveModeInstructionTest {
         assertThat(e.faults).isEmpty();
     }
 
+    /**
+     * CPUID in the middle of a block: nothing after it happens, neither the register update
+     * nor the store (an uncounted Unicorn 2.1 run finishes the block after the hook asked to
+     * stop; the engine must return to the state at the CPUID).
+     */
+    @Test
+    void nothingAfterAnUndefinedInstructionInItsBlockHappens() {
+        e = new X86TestEnclave();
+        engine = new X86Engine();
+        LogicalProcessor lp = e.cpu(1);
+        e.u64(UNTRUSTED + 8, 0x5555);
+        e.eenter(lp, TCS0, EnclaveCode.CPUID_IN_BLOCK, UNTRUSTED, UNTRUSTED + 8);
+        engine.run(lp);
+        GprSgx g = e.gpr(TCS0, 0);
+        assertThat(g.exitInfo()).as("EXITINFO").isEqualTo(GprSgx.exitInfo(UD, 3));
+        assertThat(g.reg(GprSgx.RIP)).isEqualTo(CODE + EnclaveCode.AT_CPUID_IN_BLOCK);
+        assertThat(g.reg(GprSgx.R11)).as("only the inc before CPUID ran").isEqualTo(1);
+        assertThat(e.u64(UNTRUSTED + 8)).as("the store after CPUID did not happen").isEqualTo(0x5555);
+        // the same engine runs on normally afterwards (its TLB and state are the model's again)
+        e.eenter(lp, TCS1, EnclaveCode.STORE, UNTRUSTED, UNTRUSTED + 16);
+        engine.run(lp);
+        assertThat(lp.regs().rip).isEqualTo(CALLER_RIP);
+        assertThat(e.u64(UNTRUSTED)).as("three incs from 0, stored, loaded back and copied").isEqualTo(3);
+    }
+
     @Test
     void int3IsATrapAndEresumeContinuesAfterIt() {
         LogicalProcessor lp = runFunction(SgxCapabilities.defaults(), EnclaveCode.INT3);
