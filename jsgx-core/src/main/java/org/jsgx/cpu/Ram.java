@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** Ordinary (non-EPC) physical memory: sparse 4 KiB frames, zeroed when first touched. */
 public final class Ram {
-    private static final int CACHE_SLOTS = 256;
+    private static final int CACHE_SLOTS = 4096;
 
     private final ConcurrentHashMap<Long, MemorySegment> frames = new ConcurrentHashMap<>();
     /**
@@ -22,7 +22,7 @@ public final class Ram {
     /** The frame holding physical address {@code pa}. */
     public MemorySegment frame(long pa) {
         long n = pa >>> 12;
-        int slot = (int) (n ^ (n >>> 8)) & (CACHE_SLOTS - 1);
+        int slot = (int) (n ^ (n >>> 12)) & (CACHE_SLOTS - 1);
         Cached c = cache.get(slot);
         if (c != null && c.frameNumber == n) {
             return c.frame;

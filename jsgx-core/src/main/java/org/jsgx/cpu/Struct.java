@@ -1,6 +1,7 @@
 package org.jsgx.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
@@ -13,6 +14,14 @@ public abstract class Struct {
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /*
+     * Field accessors through constant VarHandles: seg.get(layout, off) reaches the layout's
+     * handle through a parameter, which C2 resolves only when the whole chain inlines into a
+     * caller; deep leaves (ERESUME's 18 GPRSGX reads) missed that and took the generic path.
+     */
+    private static final VarHandle U16_VH = U16.varHandle();
+    private static final VarHandle U32_VH = U32.varHandle();
+    private static final VarHandle U64_VH = U64.varHandle();
 
     protected final MemorySegment seg;
 
@@ -43,27 +52,27 @@ public abstract class Struct {
     }
 
     public int u16(long off) {
-        return seg.get(U16, off) & 0xffff;
+        return (short) U16_VH.get(seg, off) & 0xffff;
     }
 
     public void u16(long off, int v) {
-        seg.set(U16, off, (short) v);
+        U16_VH.set(seg, off, (short) v);
     }
 
     public int u32(long off) {
-        return seg.get(U32, off);
+        return (int) U32_VH.get(seg, off);
     }
 
     public void u32(long off, int v) {
-        seg.set(U32, off, v);
+        U32_VH.set(seg, off, v);
     }
 
     public long u64(long off) {
-        return seg.get(U64, off);
+        return (long) U64_VH.get(seg, off);
     }
 
     public void u64(long off, long v) {
-        seg.set(U64, off, v);
+        U64_VH.set(seg, off, v);
     }
 
     public byte[] bytes(long off, int len) {

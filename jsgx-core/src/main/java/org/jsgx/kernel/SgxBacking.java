@@ -1,7 +1,6 @@
 package org.jsgx.kernel;
 
 import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The enclave's shmem backing file ("SGX backing") where EWB puts evicted pages: file page i
@@ -15,7 +14,17 @@ final class SgxBacking {
 
     private final PhysRam ram;
     private final long size;
-    private final Map<Long, Long> pages = new HashMap<>();
+    /**
+     * The shmem page cache: frames of the file's pages in chunks of {@link #CHUNK} indices, 0
+     * where a page has none (RAM frames never sit at physical address 0). Every EWB and ELDU
+     * looks up two pages (contents and PCMD), in runs within the same chunks, so a few recently
+     * used chunks are kept in front of the map: no boxing or hashing per page.
+     */
+    private static final int CHUNK_SHIFT = 9, CHUNK = 1 << CHUNK_SHIFT, RECENT = 4;
+    private final HashMap<Long, long[]> chunks = new HashMap<>();
+    private final long[] recentKey = {-1, -1, -1, -1};
+    private final long[][] recent = new long[RECENT][];
+    private int framesInUse;
 
     SgxBacking(PhysRam ram, long enclSize) {
         this.ram = ram;
@@ -62,25 +71,61 @@ final class SgxBacking {
         ram.frame(pcmd).asSlice(pcmd & 0xFFF, 128).fill((byte) 0);
     }
 
+    /** The chunk holding file page {@code fileIndex}; created when {@code create}, else may be null. */
+    private long[] chunk(long fileIndex, boolean create) {
+        long key = fileIndex >>> CHUNK_SHIFT;
+        int slot = (int) key & (RECENT - 1);
+        if (recentKey[slot] == key) {
+            return recent[slot];
+        }
+        long[] c = chunks.get(key);
+        if (c == null) {
+            if (!create) {
+                return null;
+            }
+            c = new long[CHUNK];
+            chunks.put(key, c);
+        }
+        recentKey[slot] = key;
+        recent[slot] = c;
+        return c;
+    }
+
     private long frame(long fileIndex) {
-        return pages.computeIfAbsent(fileIndex, k -> ram.alloc());
+        long[] c = chunk(fileIndex, true);
+        int i = (int) fileIndex & (CHUNK - 1);
+        if (c[i] == 0) {
+            c[i] = ram.alloc();
+            framesInUse++;
+        }
+        return c[i];
     }
 
     /** Drops the contents page of {@code index} (sgx_encl_truncate_backing_page). */
     synchronized void truncate(long index) {
-        Long pa = pages.remove(index);
-        if (pa != null) {
-            ram.free(pa);
+        long[] c = chunk(index, false);
+        int i = (int) index & (CHUNK - 1);
+        if (c != null && c[i] != 0) {
+            ram.free(c[i]);
+            c[i] = 0;
+            framesInUse--;
         }
     }
 
     /** Frees every backing frame (fput of the backing file on release). */
     synchronized void release() {
-        pages.values().forEach(ram::free);
-        pages.clear();
+        for (long[] c : chunks.values()) {
+            for (int i = 0; i < CHUNK; i++) {
+                if (c[i] != 0) {
+                    ram.free(c[i]);
+                    c[i] = 0;
+                }
+            }
+        }
+        framesInUse = 0;
     }
 
     synchronized int framesInUse() {
-        return pages.size();
+        return framesInUse;
     }
 }

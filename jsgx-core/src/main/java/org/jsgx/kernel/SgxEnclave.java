@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jsgx.cpu.PageType;
 
 /**
@@ -29,7 +28,7 @@ public final class SgxEnclave {
     /** SECS.ATTRIBUTES.XFRM, which a launch token must match as well. */
     long xfrm;
     long attributesMask = SgxDriver.SGX_ATTR_UNPRIV_MASK;
-    final ReentrantLock lock = new ReentrantLock();
+    final EnclMutex lock = new EnclMutex();
     final ConcurrentHashMap<Long, SgxEnclPage> pageArray = new ConcurrentHashMap<>();
     SgxEnclPage secs;
     /** Resident children of the SECS (the SECS may be evicted only at 0). */
@@ -336,10 +335,14 @@ public final class SgxEnclave {
     SgxEnclPage loadPageInVma(long addr, long vmFlags, Task task) {
         long vmProtBits = vmFlags & Mman.VM_ACCESS_FLAGS;
         SgxEnclPage entry = pageArray.get(addr >>> 12);
-        ErrnoException.check(entry == null, Errno.EFAULT, "no enclave page at 0x%x", addr);
-        ErrnoException.check((entry.vmMaxProtBits & vmProtBits) != vmProtBits, Errno.EFAULT,
-                "VMA rights %s exceed the page's maximum %s at 0x%x", Mman.protString(vmProtBits),
-                        Mman.protString(entry.vmMaxProtBits), addr);
+        // every fault passes here: the messages are built only when thrown
+        if (entry == null) {
+            throw new ErrnoException(Errno.EFAULT, String.format("no enclave page at 0x%x", addr));
+        }
+        if ((entry.vmMaxProtBits & vmProtBits) != vmProtBits) {
+            throw new ErrnoException(Errno.EFAULT, String.format("VMA rights %s exceed the page's maximum %s at 0x%x",
+                    Mman.protString(vmProtBits), Mman.protString(entry.vmMaxProtBits), addr));
+        }
         return loadEntry(entry, task);
     }
 

@@ -3,7 +3,9 @@ package org.jsgx.kernel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jsgx.cpu.EpcSection;
 import org.jsgx.cpu.LogicalProcessor;
 import org.jsgx.cpu.Platform;
@@ -36,9 +38,12 @@ public final class SgxEpcAllocator {
     private final AtomicLong sanitized = new AtomicLong();
     private SgxReclaimer reclaimer;
     private SgxEpcCgroup root;
-    /** Tasks waiting for a free page (the fault path's reschedule while ksgxswapd works). */
-    private final Object freeWait = new Object();
-    private volatile int waiters;
+    /**
+     * Threads waiting for a free page (the fault path's reschedule while ksgxswapd works). They
+     * park rather than wait on a monitor: a notified virtual thread would be handed to the JDK's
+     * unblocker thread first, unpark schedules it directly.
+     */
+    private final ConcurrentLinkedQueue<Thread> freeWaiters = new ConcurrentLinkedQueue<>();
 
     /** One section's free list (a node's free_page_list with its lock). */
     private static final class Node {
@@ -194,31 +199,39 @@ public final class SgxEpcAllocator {
             cg.uncharge();
         }
         nrFreePages.incrementAndGet();
-        if (waiters > 0) {
-            synchronized (freeWait) {
-                freeWait.notifyAll();
+        wakeWaiters();
+    }
+
+    /**
+     * Wakes the tasks waiting in {@link #awaitFree} (they retry their fault). Each is taken off
+     * the queue, so the frees that follow in the same batch cost a read of an empty queue.
+     */
+    void wakeWaiters() {
+        if (!freeWaiters.isEmpty()) {
+            for (Thread t; (t = freeWaiters.poll()) != null; ) {
+                LockSupport.unpark(t);
             }
         }
     }
 
     /**
      * [MODEL] The faulting task is rescheduled after VM_FAULT_NOPAGE: wake ksgxswapd and wait
-     * (at most {@code millis}) for a page to be freed before the access is retried, instead of
-     * spinning through AEX and ERESUME.
+     * until a page is freed, or ksgxswapd ends a run (freeing nothing), before the access is
+     * retried, instead of spinning through AEX and ERESUME. The wait has no timeout: a timed
+     * park of the enclave's virtual thread costs a delayed task (two more futex wake-ups) per
+     * fault; ksgxswapd wakes the waiters at the end of every run and every idle tick instead.
      */
-    void awaitFree(long millis) {
+    void awaitFree() {
         reclaimer.wake();
-        synchronized (freeWait) {
-            waiters++;
-            try {
-                if (nrFreePages.get() == 0) {
-                    freeWait.wait(millis);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                waiters--;
+        Thread me = Thread.currentThread();
+        freeWaiters.add(me);
+        try {
+            // queued before these reads: free() and stop() see us, or we see them
+            if (nrFreePages.get() == 0 && !reclaimer.stopped()) {
+                LockSupport.park(this); // a spurious return just retries the fault
             }
+        } finally {
+            freeWaiters.remove(me); // usually taken off already by the waker
         }
     }
 }

@@ -35,10 +35,13 @@ public final class SgxReclaimer {
     private final SgxDriver drv;
     private final CopyOnWriteArrayList<SgxEpcCgroup> groups = new CopyOnWriteArrayList<>();
     private int nextGroup;
+    /** Guards starting and ending the ksgxswapd thread (wake-ups themselves are park/unpark). */
     private final Object waitq = new Object();
     private volatile boolean wakeRequested;
     private volatile boolean stop;
-    private Thread thread;
+    private volatile Thread thread;
+    /** How long ksgxswapd sleeps between looks at the watermark when nobody wakes it. */
+    private static final long IDLE_TICK_NANOS = 100_000_000L;
     final AtomicLong pagesWritten = new AtomicLong();
     final AtomicLong pagesLost = new AtomicLong();
     final AtomicLong wakeups = new AtomicLong();
@@ -149,10 +152,20 @@ public final class SgxReclaimer {
 
     // ---- ksgxswapd ----
 
-    /** wake_up(&ksgxd_waitq); the thread is started on first use. */
+    /**
+     * wake_up(&ksgxd_waitq); the thread is started on first use. A running ksgxswapd is
+     * unparked directly (no monitor: the waker is usually the enclave's virtual thread, and a
+     * monitor hand-off would go through the JDK's unblocker thread).
+     */
     void wake() {
         if (wakeRequested) {
             return; // a wake-up is pending already: ksgxswapd will see it (waitqueue_active)
+        }
+        wakeRequested = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t); // it re-reads wakeRequested; see the idle exit for the race
+            return;
         }
         synchronized (waitq) {
             if (stop) {
@@ -160,9 +173,9 @@ public final class SgxReclaimer {
             }
             if (thread == null) {
                 thread = Thread.ofPlatform().daemon().name("ksgxswapd").start(this::ksgxswapd);
+            } else {
+                LockSupport.unpark(thread);
             }
-            wakeRequested = true;
-            waitq.notifyAll();
         }
     }
 
@@ -177,14 +190,21 @@ public final class SgxReclaimer {
         }
     }
 
+    boolean stopped() {
+        return stop;
+    }
+
     /** kthread_stop. */
     void stop() {
         Thread t;
         synchronized (waitq) {
             stop = true;
-            waitq.notifyAll();
             t = thread;
         }
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        drv.allocator.wakeWaiters();
         if (t != null) {
             try {
                 t.join(5000);
@@ -202,28 +222,33 @@ public final class SgxReclaimer {
     private void ksgxswapd() {
         LogicalProcessor cpu = drv.kernel.platform().reservedCpu();
         while (true) {
-            synchronized (waitq) {
-                int idleTicks = 0;
-                while (!wakeRequested && !stop && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
-                    try {
-                        waitq.wait(100);
-                    } catch (InterruptedException e) {
+            int idleTicks = 0;
+            while (!wakeRequested && !stop && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES)) {
+                LockSupport.parkNanos(this, IDLE_TICK_NANOS);
+                drv.allocator.wakeWaiters(); // a backstop: waiters retry at least every tick
+                if (Thread.currentThread().isInterrupted()
+                        || !wakeRequested && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES) && ++idleTicks == 20) {
+                    // [MODEL] idle for 2 s: the thread ends and the next wake() starts a new
+                    // one, so kernels a test abandons do not keep polling threads alive
+                    synchronized (waitq) {
                         thread = null;
-                        return;
-                    }
-                    if (!wakeRequested && !shouldReclaim(SgxEpcAllocator.NR_LOW_PAGES) && ++idleTicks == 20) {
-                        // [MODEL] idle for 2 s: the thread ends and the next wake() starts a new
-                        // one, so kernels a test abandons do not keep polling threads alive
-                        thread = null;
-                        return;
+                        // wake() sets the flag before it reads thread: one of us sees the other
+                        if (!wakeRequested || stop) {
+                            drv.allocator.wakeWaiters();
+                            return;
+                        }
+                        thread = Thread.currentThread();
                     }
                 }
-                if (stop) {
-                    thread = null;
-                    return;
-                }
-                wakeRequested = false;
             }
+            if (stop) {
+                synchronized (waitq) {
+                    thread = null;
+                }
+                drv.allocator.wakeWaiters();
+                return;
+            }
+            wakeRequested = false;
             wakeups.incrementAndGet();
             int idle = 0;
             while (!stop && shouldReclaim(SgxEpcAllocator.NR_HIGH_PAGES) && idle < 4) {
@@ -234,6 +259,8 @@ public final class SgxReclaimer {
                     idle++;
                 }
             }
+            // a run that freed nothing still lets the faults waiting for a page retry
+            drv.allocator.wakeWaiters();
         }
     }
 
@@ -534,7 +561,7 @@ public final class SgxReclaimer {
             }
             oomKill(g, encl, true, task.cpu());
         } else {
-            drv.allocator.awaitFree(2);
+            drv.allocator.awaitFree();
         }
     }
 
