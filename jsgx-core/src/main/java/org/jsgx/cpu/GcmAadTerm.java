@@ -99,15 +99,20 @@ final class GcmAadTerm {
                 continue;
             }
             long[] t = table(i).t;
-            for (int p = 0; p < 8; p++) {
-                int e = (p * 256 + (int) ((a >>> (56 - 8 * p)) & 0xFF)) * 2;
+            // a zero byte contributes nothing (the product is linear): look up the others only
+            while (a != 0) {
+                int shift = Long.numberOfTrailingZeros(a) & ~7;
+                int e = ((7 - (shift >>> 3)) * 256 + (int) ((a >>> shift) & 0xFF)) * 2;
                 hi ^= t[e];
                 lo ^= t[e + 1];
+                a &= ~(0xFFL << shift);
             }
-            for (int p = 0; p < 8; p++) {
-                int e = ((8 + p) * 256 + (int) ((b >>> (56 - 8 * p)) & 0xFF)) * 2;
+            while (b != 0) {
+                int shift = Long.numberOfTrailingZeros(b) & ~7;
+                int e = ((15 - (shift >>> 3)) * 256 + (int) ((b >>> shift) & 0xFF)) * 2;
                 hi ^= t[e];
                 lo ^= t[e + 1];
+                b &= ~(0xFFL << shift);
             }
         }
         Bytes.putBe64(tag, off, Bytes.be64(tag, off) ^ hi);
