@@ -153,6 +153,16 @@ final class Unicorn implements AutoCloseable {
         return (version() >>> 16) >= 0x0201 && !"false".equals(System.getProperty(VIRTUAL_TLB_PROPERTY));
     }
 
+    /**
+     * Whether a {@code uc_emu_stop} from a block hook ends a run before the block (what uncounted
+     * runs rely on, see {@link TurnEndHook}): measured on 2.1.4, and it follows from 2.1's
+     * translator emitting the block hook before the exit-request check. Another minor version may
+     * order them differently, so only 2.1.x qualifies until measured.
+     */
+    static boolean blockHookStopPrecise() {
+        return (version() >>> 16) == 0x0201;
+    }
+
     /** {@code uc_version}: (major << 8) | minor of the loaded library. */
     static int version() {
         try (Arena a = Arena.ofConfined()) {

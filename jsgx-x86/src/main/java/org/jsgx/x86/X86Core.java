@@ -48,8 +48,8 @@ import org.jsgx.cpu.Registers;
  * and its earlier stores done: {@code unicorn21-stop-precision.c}). A stop from an instruction
  * hook (CPUID, IN/OUT, RDTSC) takes effect only at the end of the block, so {@link #undefined}
  * saves the state at the instruction and discards the rest of the run. Counted runs remain on
- * 2.0.1, other hosts, with {@code countEveryInstruction}, or when {@value #COUNTED_PROPERTY} is
- * set; {@link #instructionsRetired} then counts quanta, else it is -1 (unknown).
+ * 2.0.1, on Unicorn versions after 2.1 (not measured: {@link Unicorn#blockHookStopPrecise}), on
+ * other hosts, with {@code countEveryInstruction}, or when {@value #COUNTED_PROPERTY} is set; {@link #instructionsRetired} then counts quanta, else it is -1 (unknown).
  *
  * <p><b>Hooks only record.</b> Each hook stores a {@link Stop} and stops emulation; the run
  * loop maps pages, calls the cpu layer (ENCLU leaves, AEX) and restarts at the recorded RIP.
@@ -159,7 +159,7 @@ final class X86Core implements AutoCloseable {
         }
         this.rdtscTrapped = trapped;
         MemorySegment hook = virtualTlb && !countEveryInstruction && !Boolean.getBoolean(COUNTED_PROPERTY)
-                ? TurnEndHook.code() : null;
+                && Unicorn.blockHookStopPrecise() ? TurnEndHook.code() : null;
         if (hook != null) {
             // its own arena: a waiting thread may still write a request after this engine closed
             turnEnd = new TurnEndHook.Turn(Arena.ofAuto(), Unicorn.emuStopAddress());

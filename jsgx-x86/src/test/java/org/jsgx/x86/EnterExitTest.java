@@ -73,6 +73,18 @@ class EnterExitTest {
     }
 
     @Test
+    void unicorn21OnX86LinuxRunsUncountedAndEverythingElseCounted() {
+        LogicalProcessor lp = e.cpu(1);
+        e.eenter(lp, TCS0, EnclaveCode.ROUNDTRIP, UNTRUSTED);
+        engine.run(lp);
+        boolean expected = engine.core(lp).virtualTlb() && (Unicorn.version() >>> 16) == 0x0201
+                && TurnEndHook.hostSupported() && !Boolean.getBoolean(X86Core.COUNTED_PROPERTY);
+        assertThat(engine.core(lp).uncounted()).isEqualTo(expected);
+        assertThat(engine.instructionsRetired(lp)).isEqualTo(expected ? -1 : 0); // one short run: no whole quantum
+        assertThat(e.u64(UNTRUSTED + 8)).isEqualTo(TCS0);
+    }
+
+    @Test
     void secondThreadSeesItsOwnTls() {
         LogicalProcessor lp = e.cpu(2);
         e.eenter(lp, TCS1, EnclaveCode.ROUNDTRIP, UNTRUSTED + 0x100);
