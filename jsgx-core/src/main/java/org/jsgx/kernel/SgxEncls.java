@@ -77,16 +77,23 @@ final class SgxEncls {
         c.lock.lock();
         int savedCpl = lp.cpl();
         AddressSpace savedAs = lp.addressSpace();
+        // per leaf: the (volatile) mode registers are only written when they change; a task
+        // that has not entered an enclave already runs the kernel at CPL 0 on the direct map
+        boolean switched = savedCpl != 0 || savedAs != AddressSpace.IDENTITY;
         try {
-            lp.cpl(0);
-            lp.addressSpace(AddressSpace.IDENTITY);
+            if (switched) {
+                lp.cpl(0);
+                lp.addressSpace(AddressSpace.IDENTITY);
+            }
             SgxStatus s = leaf.run(c);
             return s == null ? 0 : s.code();
         } catch (ArchFault f) {
             return ENCLS_FAULT_FLAG | f.vector();
         } finally {
-            lp.addressSpace(savedAs);
-            lp.cpl(savedCpl);
+            if (switched) {
+                lp.addressSpace(savedAs);
+                lp.cpl(savedCpl);
+            }
             c.lock.unlock();
         }
     }
