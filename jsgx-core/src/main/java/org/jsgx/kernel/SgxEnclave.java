@@ -3,7 +3,6 @@ package org.jsgx.kernel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jsgx.cpu.PageType;
@@ -29,7 +28,7 @@ public final class SgxEnclave {
     long xfrm;
     long attributesMask = SgxDriver.SGX_ATTR_UNPRIV_MASK;
     final EnclMutex lock = new EnclMutex();
-    final ConcurrentHashMap<Long, SgxEnclPage> pageArray = new ConcurrentHashMap<>();
+    final SgxPageArray pageArray = new SgxPageArray();
     SgxEnclPage secs;
     /** Resident children of the SECS (the SECS may be evicted only at 0). */
     int secsChildCnt;
