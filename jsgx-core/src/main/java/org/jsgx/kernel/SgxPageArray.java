@@ -1,5 +1,7 @@
 package org.jsgx.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -28,8 +30,20 @@ final class SgxPageArray {
     }
 
     private volatile Head head;
-    /** Entries present; changed under the lock, read without it. */
+    /**
+     * Entries present; changed under the lock with release order (after the entry's own
+     * store), so a reader that sees a count also sees the entries it counts.
+     */
     private int count;
+    private static final VarHandle COUNT;
+
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(SgxPageArray.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** xa_load: the page at {@code index}, or null. */
     SgxEnclPage get(long index) {
@@ -81,7 +95,7 @@ final class SgxPageArray {
             return present;
         }
         n.setRelease(i, page);
-        count++;
+        COUNT.setRelease(this, count + 1);
         return null;
     }
 
@@ -101,7 +115,7 @@ final class SgxPageArray {
         SgxEnclPage present = (SgxEnclPage) n.getPlain((int) index & CHUNK_MASK);
         if (present != null) {
             n.setRelease((int) index & CHUNK_MASK, null);
-            count--;
+            COUNT.setRelease(this, count - 1);
         }
         return present;
     }
@@ -109,20 +123,20 @@ final class SgxPageArray {
     /** xa_destroy. */
     synchronized void clear() {
         head = null;
-        count = 0;
+        COUNT.setRelease(this, 0);
     }
 
     int size() {
-        return count;
+        return (int) COUNT.getAcquire(this);
     }
 
     boolean isEmpty() {
-        return count == 0;
+        return size() == 0;
     }
 
     /** xa_for_each: the pages in index order, as a snapshot (entries changed meanwhile may be missed). */
     List<SgxEnclPage> values() {
-        List<SgxEnclPage> out = new ArrayList<>(Math.max(count, 0));
+        List<SgxEnclPage> out = new ArrayList<>(size());
         Head h = head;
         if (h != null) {
             collect(h.root, h.shift, out);
