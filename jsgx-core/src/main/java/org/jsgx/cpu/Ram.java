@@ -28,7 +28,7 @@ public final class Ram {
             return c.frame;
         }
         MemorySegment f = frames.computeIfAbsent(n, k -> Arena.ofAuto().allocate(4096, 4096));
-        cache.set(slot, new Cached(n, f));
+        cache.setRelease(slot, new Cached(n, f)); // an immutable record: release order suffices, no fence
         return f;
     }
 

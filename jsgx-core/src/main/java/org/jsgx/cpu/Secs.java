@@ -111,7 +111,8 @@ public final class Secs extends Struct {
         return this;
     }
 
+    /** ATTRIBUTES.INIT, read alone: EADD and each EEXTEND ask, and XFRM is not needed for it. */
     public boolean initialized() {
-        return attributes().has(Attributes.INIT);
+        return (u64(ATTRIBUTES) & Attributes.INIT) != 0;
     }
 }

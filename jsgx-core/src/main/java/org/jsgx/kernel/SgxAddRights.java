@@ -2,6 +2,7 @@ package org.jsgx.kernel;
 
 import org.jsgx.cpu.PageType;
 import org.jsgx.cpu.SecInfo;
+import org.jsgx.lsm.SecurityModule;
 
 /**
  * What a page gets at SGX_IOC_ENCLAVE_ADD_PAGES under each {@link SgxUapi}: its cap
@@ -20,17 +21,21 @@ record SgxAddRights(long maxProt, byte[] secinfo) {
         long sflags = org.jsgx.cpu.Bytes.le64(secinfo, 0); // SECINFO.FLAGS
         PageType type = SgxEnclave.pageType(sflags);
         long perms = sflags & SgxIoctl.SECINFO_PERMISSION_MASK;
-        Mm mm = task.mm();
-        Vma source;
-        long sourceFlags;
-        mm.mmapLock.readLock().lock();
-        try {
-            source = mm.findVma(src);
-            sourceFlags = source == null ? 0 : source.flags;
-        } finally {
-            mm.mmapLock.readLock().unlock();
-        }
         SgxUapi uapi = encl.drv.kernel.config().uapi();
+        SecurityModule lsm = encl.drv.kernel.lsm();
+        Vma source = null;
+        long sourceFlags = 0;
+        // the merged kernel (no module, rights from SECINFO) never looks at the source VMA here
+        if (lsm != SecurityModule.NONE || uapi == SgxUapi.SOURCE_VMA || uapi == SgxUapi.MPROTECT_IOCTL) {
+            Mm mm = task.mm();
+            mm.mmapLock.readLock().lock();
+            try {
+                source = mm.findVma(src);
+                sourceFlags = source == null ? 0 : source.flags;
+            } finally {
+                mm.mmapLock.readLock().unlock();
+            }
+        }
         long maxProt;
         byte[] eaddSecinfo = secinfo;
         if (type == PageType.PT_TCS) {
@@ -63,7 +68,7 @@ record SgxAddRights(long maxProt, byte[] secinfo) {
                 default -> maxProt = perms;
             }
         }
-        encl.drv.kernel.lsm().enclaveAddPage(task, encl, addr, type, perms, maxProt, source);
+        lsm.enclaveAddPage(task, encl, addr, type, perms, maxProt, source);
         return new SgxAddRights(maxProt, eaddSecinfo);
     }
 }

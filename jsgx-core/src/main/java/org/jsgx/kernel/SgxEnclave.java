@@ -3,7 +3,6 @@ package org.jsgx.kernel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jsgx.cpu.PageType;
@@ -29,7 +28,7 @@ public final class SgxEnclave {
     long xfrm;
     long attributesMask = SgxDriver.SGX_ATTR_UNPRIV_MASK;
     final EnclMutex lock = new EnclMutex();
-    final ConcurrentHashMap<Long, SgxEnclPage> pageArray = new ConcurrentHashMap<>();
+    final SgxPageArray pageArray = new SgxPageArray();
     SgxEnclPage secs;
     /** Resident children of the SECS (the SECS may be evicted only at 0). */
     int secsChildCnt;
@@ -43,8 +42,8 @@ public final class SgxEnclave {
     final ArrayDeque<SgxVaPage> vaPages = new ArrayDeque<>();
     /** VA pages created so far (each one's index into the backing store's VA area). */
     private int vaCreated;
-    /** VA pages evicted now. */
-    int vaEvictedCount;
+    /** VA pages evicted now (changed under {@link #lock}; read without it by {@link #vaSlotsShort}). */
+    volatile int vaEvictedCount;
     SgxBacking backing;
     final CopyOnWriteArrayList<Mm> mmList = new CopyOnWriteArrayList<>();
     volatile long mmListVersion;
@@ -173,6 +172,12 @@ public final class SgxEnclave {
     }
 
     private boolean vaSlotsShort() {
+        if (vaEvictedCount == 0) {
+            // per added page: with no VA page evicted upstream's counting keeps the reserve, so
+            // the lock is not taken (an eviction right after this read is the same race as one
+            // right after the locked check, which evictVa's spare slot covers)
+            return false;
+        }
         lock.lock();
         try {
             return vaEvictedCount > 0 && freeVaSlots() <= residentPages();

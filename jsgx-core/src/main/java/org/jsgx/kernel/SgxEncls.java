@@ -39,6 +39,8 @@ final class SgxEncls {
         final ReentrantLock lock = new ReentrantLock();
         final long scratch = ram.alloc();
         final long buffer = ram.alloc();
+        /** The scratch frame through the direct map, looked up once (staged into on every leaf). */
+        final MemorySegment scratchMap = ram.frame(scratch);
         /** sgx_lepubkeyhash_cache: what this CPU's MSRs hold, null until first written. */
         long[] leHash;
     }
@@ -77,33 +79,37 @@ final class SgxEncls {
         c.lock.lock();
         int savedCpl = lp.cpl();
         AddressSpace savedAs = lp.addressSpace();
+        // per leaf: the (volatile) mode registers are only written when they change; a task
+        // that has not entered an enclave already runs the kernel at CPL 0 on the direct map
+        boolean switched = savedCpl != 0 || savedAs != AddressSpace.IDENTITY;
         try {
-            lp.cpl(0);
-            lp.addressSpace(AddressSpace.IDENTITY);
+            if (switched) {
+                lp.cpl(0);
+                lp.addressSpace(AddressSpace.IDENTITY);
+            }
             SgxStatus s = leaf.run(c);
             return s == null ? 0 : s.code();
         } catch (ArchFault f) {
             return ENCLS_FAULT_FLAG | f.vector();
         } finally {
-            lp.addressSpace(savedAs);
-            lp.cpl(savedCpl);
+            if (switched) {
+                lp.addressSpace(savedAs);
+                lp.cpl(savedCpl);
+            }
             c.lock.unlock();
         }
     }
 
-    private void put(long pa, long v) {
-        ram.frame(pa).set(U64, pa & 0xFFF, v);
-    }
-
-    private void pageinfo(PerCpu c, long linaddr, long contents, long metadata, long secs) {
-        put(c.scratch + PAGEINFO, linaddr);
-        put(c.scratch + PAGEINFO + 8, contents);
-        put(c.scratch + PAGEINFO + 16, metadata);
-        put(c.scratch + PAGEINFO + 24, secs);
+    private static void pageinfo(PerCpu c, long linaddr, long contents, long metadata, long secs) {
+        MemorySegment f = c.scratchMap;
+        f.set(U64, PAGEINFO, linaddr);
+        f.set(U64, PAGEINFO + 8, contents);
+        f.set(U64, PAGEINFO + 16, metadata);
+        f.set(U64, PAGEINFO + 24, secs);
     }
 
     private void secinfo(PerCpu c, long flags) {
-        MemorySegment f = ram.frame(c.scratch);
+        MemorySegment f = c.scratchMap;
         f.asSlice(SECINFO, 64).fill((byte) 0);
         f.set(U64, SECINFO, flags);
     }
@@ -121,7 +127,7 @@ final class SgxEncls {
     /** EADD of the (pinned) source frame {@code src} with the user's 64-byte SECINFO. */
     int eadd(LogicalProcessor lp, long src, byte[] secinfo, long linaddr, long secsEpc, long epc) {
         return run(lp, c -> {
-            MemorySegment.copy(secinfo, 0, ram.frame(c.scratch), ValueLayout.JAVA_BYTE, SECINFO, 64);
+            MemorySegment.copy(secinfo, 0, c.scratchMap, ValueLayout.JAVA_BYTE, SECINFO, 64);
             pageinfo(c, linaddr, src, c.scratch + SECINFO, secsEpc);
             lp.encls().eadd(c.scratch, epc);
             return null;
