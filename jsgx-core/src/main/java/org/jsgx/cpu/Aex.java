@@ -48,10 +48,7 @@ final class Aex {
         GprSgx gpr = new GprSgx(lp.gprPage.data().asSlice(lp.gprOffset, GprSgx.SIZE));
 
         // 1-2: the enclave's registers
-        long[] gprs = r.gprs();
-        for (int i = 0; i < gprs.length; i++) {
-            gpr.reg(i * 8, gprs[i]);
-        }
+        gpr.gprs(r.gprs());
         long flags = r.rflags & ~Registers.TF;
         if (in(FAULT_VECTORS, vector)) {
             flags |= Registers.RF;

@@ -49,7 +49,7 @@ final class Eld {
         EpcmEntry ve = va.epcm();
         Checks.pf(!ve.valid || ve.pageType != PageType.PT_VA, rdx, "RDX is not a slot of a valid VA page");
 
-        PagingCrypto crypto = PagingCrypto.current();
+        PagingCrypto crypto = lp.pagingCrypto();
         byte[] pcmd = crypto.pcmd;
         lp.read(pi.pcmd(), pcmd, 0, Pcmd.SIZE);
         long flags = Bytes.le64(pcmd, Pcmd.SECINFO);

@@ -46,10 +46,7 @@ final class Eresume {
 
             Registers r = lp.regs();
             Eenter.enter(lp, rbx, rcx, en, ssa);
-            r.gprs(new long[] {gpr.reg(GprSgx.RAX), gpr.reg(GprSgx.RCX), gpr.reg(GprSgx.RDX), gpr.reg(GprSgx.RBX),
-                    gpr.reg(GprSgx.RSP), gpr.reg(GprSgx.RBP), gpr.reg(GprSgx.RSI), gpr.reg(GprSgx.RDI),
-                    gpr.reg(GprSgx.R8), gpr.reg(GprSgx.R9), gpr.reg(GprSgx.R10), gpr.reg(GprSgx.R11),
-                    gpr.reg(GprSgx.R12), gpr.reg(GprSgx.R13), gpr.reg(GprSgx.R14), gpr.reg(GprSgx.R15)});
+            r.gprs(gpr.gprs()); // RAX..R15
             long saved = gpr.reg(GprSgx.RFLAGS);
             long mask = RESTORED_FLAGS | ((r.rflags & IOPL) == IOPL ? Registers.IF : 0);
             r.rflags = (r.rflags & ~mask & ~VM) | (saved & mask);

@@ -81,7 +81,7 @@ final class Ewb {
 
         long version = lp.platform().nextPagingVersion();
         long flags = e.secinfoFlags();
-        PagingCrypto crypto = PagingCrypto.current();
+        PagingCrypto crypto = lp.pagingCrypto();
         byte[] header = crypto.header(flags, e.enclaveAddress, eid);
         byte[] sealed = crypto.seal(lp.platform().fuses().basePk(), version, header, page.data());
 

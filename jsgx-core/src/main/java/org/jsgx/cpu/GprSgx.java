@@ -35,6 +35,20 @@ public final class GprSgx extends Struct {
         u64(off, v);
     }
 
+    /**
+     * RAX..R15 (offsets 0..120, {@link Registers#gprs()} order) in one copy: ERESUME and AEX move
+     * all sixteen on every fault, and one bounds/alignment check beats sixteen.
+     */
+    public long[] gprs() {
+        long[] g = new long[16];
+        MemorySegment.copy(seg, U64, RAX, g, 0, g.length);
+        return g;
+    }
+
+    public void gprs(long[] g) {
+        MemorySegment.copy(g, 0, seg, U64, RAX, 16);
+    }
+
     public int exitInfo() {
         return u32(EXITINFO);
     }

@@ -59,6 +59,21 @@ public final class LogicalProcessor {
      */
     final PageInfo tmpPageInfo = new PageInfo(MemorySegment.ofArray(new byte[PageInfo.SIZE]));
     final SecInfo tmpSecInfo = new SecInfo(MemorySegment.ofArray(new byte[SecInfo.SIZE]));
+    /**
+     * The paging crypto engine of EWB/ELDB/ELDU with its buffers, one per processor for the same
+     * reason (created on first use). Per thread it was rebuilt for every enclave entry of the
+     * Java-logic engine, which runs each entry on a new virtual thread.
+     */
+    private PagingCrypto pagingCrypto;
+
+    PagingCrypto pagingCrypto() {
+        PagingCrypto c = pagingCrypto;
+        if (c == null) {
+            c = new PagingCrypto();
+            pagingCrypto = c;
+        }
+        return c;
+    }
 
     LogicalProcessor(Platform platform, int id) {
         this.platform = platform;

@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>IV = TMP_VER &lt;&lt; 32 as a 12-byte little-endian integer: 4 zero bytes, then the
  *       8-byte version.</li>
  * </ul>
- * One instance per thread: its {@link Cipher} is reused (the JDK keeps the expanded AES key
+ * One instance per logical processor: its {@link Cipher} is reused (the JDK keeps the expanded AES key
  * when the key is unchanged), so a page costs one GCM pass and no allocation beyond the IV spec. The header
  * enters the tag through {@link GcmAadTerm} rather than the cipher's AAD input (same tag, a
  * fraction of the JDK's AAD cost).
@@ -32,8 +32,6 @@ final class PagingCrypto {
     static final int H_EID = 72;
     static final int H_RESERVED = 80;
     static final int TAG = 16;
-
-    private static final ThreadLocal<PagingCrypto> CURRENT = ThreadLocal.withInitial(PagingCrypto::new);
 
     private Cipher cipher = newCipher();
     private final byte[] header = new byte[HEADER_SIZE];
@@ -47,12 +45,8 @@ final class PagingCrypto {
     private SecretKeySpec key;
     private GcmAadTerm aadTerm;
 
-    private PagingCrypto() {
-    }
-
-    /** This thread's cipher and buffers; a leaf fetches them once (buffers valid until its next call). */
-    static PagingCrypto current() {
-        return CURRENT.get();
+    /** A processor's cipher and buffers ({@link LogicalProcessor#pagingCrypto}); buffers are valid until its next leaf. */
+    PagingCrypto() {
     }
 
     private static Cipher newCipher() {

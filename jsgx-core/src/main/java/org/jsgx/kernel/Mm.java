@@ -28,6 +28,13 @@ public final class Mm implements AddressSpace {
     Task owner;
     final ReentrantReadWriteLock mmapLock = new ReentrantReadWriteLock();
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /**
+     * mm->mmap_cache (the kernel's one-entry VMA cache before the per-thread vmacache): the VMA
+     * findVma found last. ksgxswapd looks up the enclave's VMA three times per page it reclaims
+     * and the fault path once per fault, nearly always the same one. Readers race benignly (any
+     * VMA they store is in the tree: it only changes under the write lock, which drops the cache).
+     */
+    private Vma mmapCache;
     private final PageTable ptes = new PageTable();
     /** mm_cpumask: CPUs this mm has run on (the driver IPIs them after ETRACK). */
     final java.util.Set<Integer> cpumask = ConcurrentHashMap.newKeySet();
@@ -64,8 +71,16 @@ public final class Mm implements AddressSpace {
 
     /** find_vma for an address inside a VMA (null when none); caller holds mmapLock. */
     public Vma findVma(long addr) {
+        Vma last = mmapCache;
+        if (last != null && last.contains(addr)) {
+            return last;
+        }
         Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
-        return e != null && e.getValue().contains(addr) ? e.getValue() : null;
+        Vma v = e != null && e.getValue().contains(addr) ? e.getValue() : null;
+        if (v != null) {
+            mmapCache = v;
+        }
+        return v;
     }
 
     /** find_vma proper: the first VMA ending above {@code addr} (it may start above it), or null. */
@@ -144,6 +159,7 @@ public final class Mm implements AddressSpace {
             file.get();
         }
         vmas.put(vma.start, vma);
+        mmapCache = null;
         return start;
     }
 
@@ -179,6 +195,7 @@ public final class Mm implements AddressSpace {
         Vma tail = v.copy(this, addr, v.end);
         v.end = addr;
         vmas.put(tail.start, tail);
+        mmapCache = null;
         if (tail.file != null) {
             tail.file.get();
         }
@@ -205,6 +222,7 @@ public final class Mm implements AddressSpace {
         split(end);
         for (Vma v : range(start, end)) {
             vmas.remove(v.start);
+            mmapCache = null;
             zapRange(v, v.start, v.end);
             if (v.ops != null) {
                 v.ops.close(v);

@@ -38,6 +38,23 @@ public final class PhysRam {
         return p;
     }
 
+    /**
+     * A frame whose old contents the caller overwrites in full before anything can read it: a
+     * reused frame is not zeroed (see {@link SgxBacking#getForEwb}). New frames are zero anyway.
+     */
+    public synchronized long allocForOverwrite() {
+        Long pa = free.pollFirst();
+        long p;
+        if (pa != null) {
+            p = pa;
+        } else {
+            p = next;
+            next += 4096;
+        }
+        inUse++;
+        return p;
+    }
+
     /** Back to the head of the free list: the next allocation reuses it while it is cache-hot. */
     public synchronized void free(long pa) {
         free.addFirst(pa);

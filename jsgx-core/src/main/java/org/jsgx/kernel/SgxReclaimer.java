@@ -345,7 +345,7 @@ public final class SgxReclaimer {
             }
             encl.lock.lock();
             try {
-                backings.add(encl.released ? null : encl.backing.get((ep.address - encl.base) >>> 12));
+                backings.add(encl.released ? null : encl.backing.getForEwb((ep.address - encl.base) >>> 12));
                 ep.beingReclaimed = true;
                 victims.add(p);
             } finally {
@@ -426,7 +426,7 @@ public final class SgxReclaimer {
             encl.secsChildCnt--;
             if (encl.secsChildCnt == 0 && encl.initialized && encl.secs.epcPage != null) {
                 SgxEpcPage secsEpc = encl.secs.epcPage;
-                ewb(encl.secs, secsEpc, encl.backing.get(encl.size >>> 12), cpu);
+                ewb(encl.secs, secsEpc, encl.backing.getForEwb(encl.size >>> 12), cpu);
                 encl.secs.epcPage = null;
                 encl.freeEpcPage(secsEpc, cpu);
                 freed++;
@@ -488,6 +488,7 @@ public final class SgxReclaimer {
             drv.kernel.warn("EWB of " + ep + " returned 0x" + Integer.toHexString(ret) + ": contents lost");
             va.freeSlot(offset);
             encl.vaSlotFreed(va);
+            encl.backing.clear(b.contents()); // the page getForEwb did not zero stays unread
             pagesLost.incrementAndGet();
             return;
         }
