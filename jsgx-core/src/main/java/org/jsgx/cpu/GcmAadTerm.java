@@ -100,19 +100,15 @@ final class GcmAadTerm {
             }
             long[] t = table(i).t;
             // a zero byte contributes nothing (the product is linear): look up the others only
-            while (a != 0) {
-                int shift = Long.numberOfTrailingZeros(a) & ~7;
-                int e = ((7 - (shift >>> 3)) * 256 + (int) ((a >>> shift) & 0xFF)) * 2;
-                hi ^= t[e];
-                lo ^= t[e + 1];
-                a &= ~(0xFFL << shift);
-            }
-            while (b != 0) {
-                int shift = Long.numberOfTrailingZeros(b) & ~7;
-                int e = ((15 - (shift >>> 3)) * 256 + (int) ((b >>> shift) & 0xFF)) * 2;
-                hi ^= t[e];
-                lo ^= t[e + 1];
-                b &= ~(0xFFL << shift);
+            for (int half = 0; half < 2; half++) {
+                long w = half == 0 ? a : b;
+                while (w != 0) {
+                    int shift = Long.numberOfTrailingZeros(w) & ~7;
+                    int e = ((8 * half + 7 - (shift >>> 3)) * 256 + (int) ((w >>> shift) & 0xFF)) * 2;
+                    hi ^= t[e];
+                    lo ^= t[e + 1];
+                    w &= ~(0xFFL << shift);
+                }
             }
         }
         Bytes.putBe64(tag, off, Bytes.be64(tag, off) ^ hi);

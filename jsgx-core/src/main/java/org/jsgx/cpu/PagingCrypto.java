@@ -20,10 +20,10 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>IV = TMP_VER &lt;&lt; 32 as a 12-byte little-endian integer: 4 zero bytes, then the
  *       8-byte version.</li>
  * </ul>
- * One instance per logical processor: its {@link Cipher} is reused (the JDK keeps the expanded AES key
- * when the key is unchanged), so a page costs one GCM pass and no allocation beyond the IV spec. The header
- * enters the tag through {@link GcmAadTerm} rather than the cipher's AAD input (same tag, a
- * fraction of the JDK's AAD cost).
+ * One instance per logical processor: its {@link Cipher} is reused (the JDK keeps the expanded
+ * AES key when the key is unchanged), so a page costs one GCM pass and no allocation beyond the
+ * IV spec. The header enters the tag through {@link GcmAadTerm} rather than the cipher's AAD
+ * input (same tag, a fraction of the JDK's AAD cost).
  */
 final class PagingCrypto {
     static final int HEADER_SIZE = 128;
