@@ -25,7 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Multiplication by each fixed power of H uses a 16 x 256 table (one entry per byte position
  * and value, 64 KiB); a table is built the first time a header block at that position is
- * non-zero (EWB's headers use blocks 1 and 5 only). Tables are shared per key.
+ * non-zero (EWB's headers use blocks 0 and 4 only, counting from 0: SECINFO.FLAGS, then LINADDR
+ * and EID). Tables are shared per key.
  */
 final class GcmAadTerm {
     static final int AAD_BLOCKS = PagingCrypto.HEADER_SIZE / 16;

@@ -220,6 +220,23 @@ public final class SgxReclaimer {
      * instead of spinning; the next scan finds those pages old.
      */
     private void ksgxswapd() {
+        try {
+            ksgxd();
+        } catch (Throwable t) {
+            // [MODEL] a dead ksgxswapd would leave faulting tasks parked in awaitFree for good:
+            // forget the thread so the next wake() starts another, and let the waiters retry
+            synchronized (waitq) {
+                if (thread == Thread.currentThread()) {
+                    thread = null;
+                }
+                wakeRequested = false;
+            }
+            drv.allocator.wakeWaiters();
+            throw t;
+        }
+    }
+
+    private void ksgxd() {
         LogicalProcessor cpu = drv.kernel.platform().reservedCpu();
         while (true) {
             int idleTicks = 0;

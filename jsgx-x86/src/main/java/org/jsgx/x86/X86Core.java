@@ -171,6 +171,11 @@ final class X86Core implements AutoCloseable {
         }
     }
 
+    /** What a thread waiting for the enclave's turn does to this engine (for tests: a stray request). */
+    void requestTurnEnd() {
+        endTurn.run();
+    }
+
     /** Whether runs are uncounted, ended on request by the turn-end hook (else counted quanta). */
     boolean uncounted() {
         return turnEnd != null;
@@ -286,8 +291,10 @@ final class X86Core implements AutoCloseable {
                     if (turn.othersWaiting()) {
                         turn.release();
                         turn.acquire(endTurn);
-                        beginTurn(turn);
                     }
+                    // a fresh budget and no request either way: a late request from a thread that
+                    // waited for another enclave this engine ran before must not stop every run
+                    beginTurn(turn);
                     continue;
                 }
                 exit = handle(s, r);
@@ -510,11 +517,11 @@ final class X86Core implements AutoCloseable {
      * bytes before RIP tell the two apart.
      */
     void interrupt(MemorySegment engine, int intno, MemorySegment user) {
-        if (frozen) {
-            uc.emuStop(); // raised after the stop recorded by undefined(): it never happened
-            return;
-        }
         try {
+            if (frozen) {
+                uc.emuStop(); // raised after the stop recorded by undefined(): it never happened
+                return;
+            }
             long rip = rip();
             if (byteAt(rip - 2) == 0xCD && byteAt(rip - 1) == intno) {
                 stop = new Stop.Event(VECTOR_UD, rip - 2, rip - 2); // INT n: #UD in enclave mode
