@@ -35,6 +35,7 @@ final class PagingCrypto {
 
     private Cipher cipher = newCipher();
     private final byte[] header = new byte[HEADER_SIZE];
+    /** Bytes 0..3 stay zero; {@link #iv} writes the version into 4..11. */
     private final byte[] iv = new byte[12];
     /** Ciphertext (4096) followed by the tag (16). */
     private final byte[] sealed = new byte[EpcPage.SIZE + TAG];
@@ -45,7 +46,7 @@ final class PagingCrypto {
     private SecretKeySpec key;
     private GcmAadTerm aadTerm;
 
-    /** A processor's cipher and buffers ({@link LogicalProcessor#pagingCrypto}); buffers are valid until its next leaf. */
+    /** A processor's cipher and buffers ({@link LogicalProcessor#pagingCrypto}), valid until its next leaf. */
     PagingCrypto() {
     }
 
@@ -134,7 +135,6 @@ final class PagingCrypto {
     }
 
     private byte[] iv(long version) {
-        iv[0] = iv[1] = iv[2] = iv[3] = 0;
         Measurement.put64(iv, 4, version);
         return iv;
     }
