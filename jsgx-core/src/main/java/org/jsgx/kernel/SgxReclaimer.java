@@ -422,11 +422,15 @@ public final class SgxReclaimer {
     /**
      * sgx_reclaimer_write: EWB the page; the SECS too once it has no resident child and the
      * enclave is initialised. A page of an enclave released meanwhile is just freed (EREMOVE).
-     * Returns the EPC pages freed.
+     * Then, as in sgx_reclaim_pages, with encl->lock dropped: the enclave reference goes, the
+     * page loses RECLAIMER_TRACKED and returns to the free list. The page is nobody's once EWB
+     * took it (the encl page points at its VA slot now), so nothing needs the lock for that;
+     * holding it would only lengthen the section the fault path waits on. Returns the EPC
+     * pages freed.
      */
     private int write(SgxEnclPage ep, SgxEpcPage p, SgxBacking.Backing b, boolean last, LogicalProcessor cpu) {
         SgxEnclave encl = ep.encl;
-        int freed = 0;
+        int freed = 1;
         encl.lock.lock();
         try {
             ep.beingReclaimed = false;
@@ -452,13 +456,12 @@ public final class SgxReclaimer {
                 // beyond upstream: the enclave's idle full VA pages follow its pages out
                 freed += encl.reclaimVaPages(cpu);
             }
-            clearTracked(p);
-            drv.allocator.free(p);
-            freed++;
-            encl.reclaimerDone(cpu);
         } finally {
             encl.lock.unlock();
         }
+        encl.reclaimerPut(cpu); // kref_put: the lock again only for the last reference
+        clearTracked(p);
+        drv.allocator.free(p);
         return freed;
     }
 
