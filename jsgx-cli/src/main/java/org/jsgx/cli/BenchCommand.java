@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.println(j);
         } else {
             out.printf("%s: %s%n", def.name(), def.description());
-            scores.forEach((k, v) -> out.printf("  %-20s %14.3f ops/s%n", k, v));
+            scores.forEach((k, v) -> out.printf("  %-20s %14.3f%s%n", k, v, k.contains(":") ? "" : " ops/s"));
             f.details().forEach((k, v) -> out.printf("  %-20s %14.3f%n", k, v));
             out.printf("  %-20s %14.1f %s%n", def.metric(), f.value(), def.unit());
             out.printf("  %-20s %14.1f %s%n", "baseline", f.baseline(), def.unit());
@@ -128,7 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * Runs JMH; returns the primary score (ops/s) per benchmark method, keyed by the method's
-     * name, then its parameters as [k=v,...] when it has any, then {@code suffix}.
+     * name, then its parameters as [k=v,...] when it has any, then {@code suffix}; secondary
+     * results follow under that key + ":" + their name.
      */
     private static Map<String, Double> run(Options options, String suffix) {
         PrintStream stdout = System.out;
@@ -147,7 +148,10 @@ public final class BenchCommand implements Callable<Integer> {
                     params.forEach(k -> j.add(k + "=" + r.getParams().getParam(k)));
                     key.append(j);
                 }
-                scores.put(key.append(suffix).toString(), r.getPrimaryResult().getScore());
+                String name = key.append(suffix).toString();
+                scores.put(name, r.getPrimaryResult().getScore());
+                // @AuxCounters and other secondary results, as "method:counter"
+                r.getSecondaryResults().forEach((k, v) -> scores.put(name + ":" + k, v.getScore()));
             }
             return scores;
         } catch (RunnerException e) {

@@ -100,6 +100,21 @@ public final class BenchRegistry {
         Map<String, Double> details = new LinkedHashMap<>();
         details.put("sweeps_per_s", score(ops, "sweep"));
         details.put("epc_pages", (double) ReclaimBenchmark.EPC_PAGES);
+        // where the time goes: ksgxswapd's CPU per swapped page and its busy share of the wall time
+        Double cpu = ops.get("sweep:ksgxswapdCpuNanos"), wall = ops.get("sweep:wallNanos"),
+                pages = ops.get("sweep:swappedPages");
+        if (cpu != null && wall != null && pages != null && wall > 0 && pages > 0) {
+            details.put("ksgxswapd_us_per_page", cpu / pages / 1e3);
+            details.put("ksgxswapd_busy", cpu / wall);
+            details.put("wall_us_per_page", wall / pages / 1e3);
+            details.put("raw_round_trip_us", 1e6 / raw);
+            // with -Djsgx.kernel.lockStats=true: the serial section and the ratio it allows at most
+            Double held = ops.get("sweep:enclLockHeldNanos");
+            if (held != null && held > 0) {
+                details.put("encl_lock_us_per_page", held / pages / 1e3);
+                details.put("encl_lock_bound_ratio", (1e6 / raw) / (held / pages / 1e3));
+            }
+        }
         return new BenchDefinition.Figures(swap, raw, details);
     }
 

@@ -25,6 +25,14 @@ public final class SgxStats {
     final LongAdder vaEvicted = new LongAdder();
     final LongAdder vaReloaded = new LongAdder();
 
+    /**
+     * Nanoseconds any enclave's encl->lock has been held, JVM-wide, when the JVM runs with
+     * -Djsgx.kernel.lockStats=true; -1 otherwise (see EnclMutex).
+     */
+    public static long enclLockHeldNanos() {
+        return EnclMutex.heldNanos();
+    }
+
     /** A fault found no free EPC page and waited {@code nanos} for room before its retry. */
     void busy(long nanos) {
         busyFaults.increment();
