@@ -39,10 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@link Pipeline} reports where the time goes, read outside the timed work: the CPU time
  * ksgxswapd used per swapped page and its share of the wall time. When that share is near 1,
  * the reclaimer is the bottleneck and every fault past the watermarks waits for it. Run with
- * {@code JAVA_TOOL_OPTIONS=-Djsgx.kernel.lockStats=true}, it also reports how long encl->lock
- * was held per page: the fault path's ELDU and the reclaimer's EBLOCK/EWB of one enclave are
- * serialised by that lock (as in the kernel), so one enclave cannot swap faster than one page
- * per that time.
+ * {@code JAVA_TOOL_OPTIONS=-Djsgx.kernel.timing=true}, it also reports per page how long
+ * encl->lock was held and how long the ENCLS leaves ran: the fault path's ELDU and the
+ * reclaimer's EBLOCK/EWB of one enclave are serialised by that lock (as in the kernel), so one
+ * enclave cannot swap faster than one page per lock-held time, nor, even with no kernel work
+ * at all, faster than one page per leaf time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -94,15 +95,17 @@ public class ReclaimBenchmark {
         public long ksgxswapdCpuNanos;
         public long wallNanos;
         public long swappedPages;
-        /** encl->lock held time; only with -Djsgx.kernel.lockStats=true (costs two clock reads per section). */
+        /** encl->lock held and ENCLS time; only with -Djsgx.kernel.timing=true (two clock reads per section). */
         public long enclLockHeldNanos;
+        public long enclsNanos;
         private Thread ksgxswapd;
-        private long cpu0, wall0, sweeps, held0;
+        private long cpu0, wall0, sweeps, held0, encls0;
 
         @Setup(Level.Iteration)
         public void start() {
-            ksgxswapdCpuNanos = wallNanos = swappedPages = enclLockHeldNanos = 0;
+            ksgxswapdCpuNanos = wallNanos = swappedPages = enclLockHeldNanos = enclsNanos = 0;
             held0 = SgxStats.enclLockHeldNanos();
+            encls0 = SgxStats.enclsNanos();
             ksgxswapd = Thread.getAllStackTraces().keySet().stream()
                     .filter(th -> th.getName().equals("ksgxswapd")).findFirst().orElse(null);
             cpu0 = ksgxswapd == null ? -1 : MX.getThreadCpuTime(ksgxswapd.threadId());
@@ -114,11 +117,12 @@ public class ReclaimBenchmark {
             sweeps++;
             long cpu = ksgxswapd == null || !ksgxswapd.isAlive() ? -1 : MX.getThreadCpuTime(ksgxswapd.threadId());
             if (cpu0 < 0 || cpu < 0) {
-                ksgxswapdCpuNanos = wallNanos = swappedPages = enclLockHeldNanos = 0;
+                ksgxswapdCpuNanos = wallNanos = swappedPages = enclLockHeldNanos = enclsNanos = 0;
                 return;
             }
             if (held0 >= 0) {
                 enclLockHeldNanos = SgxStats.enclLockHeldNanos() - held0;
+                enclsNanos = SgxStats.enclsNanos() - encls0;
             }
             ksgxswapdCpuNanos = cpu - cpu0;
             wallNanos = System.nanoTime() - wall0;

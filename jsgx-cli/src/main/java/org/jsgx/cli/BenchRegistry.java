@@ -108,11 +108,16 @@ public final class BenchRegistry {
             details.put("ksgxswapd_busy", cpu / wall);
             details.put("wall_us_per_page", wall / pages / 1e3);
             details.put("raw_round_trip_us", 1e6 / raw);
-            // with -Djsgx.kernel.lockStats=true: the serial section and the ratio it allows at most
-            Double held = ops.get("sweep:enclLockHeldNanos");
+            // with -Djsgx.kernel.timing=true: the serial section (encl->lock held) and the leaves
+            // inside it, per page, and the ratio each allows at most
+            Double held = ops.get("sweep:enclLockHeldNanos"), encls = ops.get("sweep:enclsNanos");
             if (held != null && held > 0) {
                 details.put("encl_lock_us_per_page", held / pages / 1e3);
                 details.put("encl_lock_bound_ratio", (1e6 / raw) / (held / pages / 1e3));
+            }
+            if (encls != null && encls > 0) {
+                details.put("encls_us_per_page", encls / pages / 1e3);
+                details.put("encls_bound_ratio", (1e6 / raw) / (encls / pages / 1e3));
             }
         }
         return new BenchDefinition.Figures(swap, raw, details);

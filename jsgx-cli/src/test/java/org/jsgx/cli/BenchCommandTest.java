@@ -107,7 +107,7 @@ class BenchCommandTest {
     @Test
     void reclaimReportsTheReclaimerShareAndTheLockBound() {
         // 100 sweeps/s of 512 pages against 500k raw round trips/s (2 us); in the measured time
-        // ksgxswapd used 3 s of CPU in 4 s for 1M pages, and encl->lock was held 2.5 s
+        // ksgxswapd used 3 s of CPU in 4 s for 1M pages, encl->lock was held 2.5 s, leaves ran 2 s
         Map<String, Double> ops = new java.util.HashMap<>(Map.of("sweep", 100.0, "ewbEldu", 500_000.0,
                 "sweep:ksgxswapdCpuNanos", 3e9, "sweep:wallNanos", 4e9, "sweep:swappedPages", 1e6));
         BenchDefinition.Figures f = BenchRegistry.get("reclaim").evaluator().evaluate(ops);
@@ -117,14 +117,18 @@ class BenchCommandTest {
         assertThat(f.details().get("ksgxswapd_busy")).isCloseTo(0.75, within(1e-12));
         assertThat(f.details().get("wall_us_per_page")).isCloseTo(4.0, within(1e-12));
         assertThat(f.details().get("raw_round_trip_us")).isCloseTo(2.0, within(1e-12));
-        // without -Djsgx.kernel.lockStats the counter stays 0 and no bound is claimed
+        // without -Djsgx.kernel.timing the counters stay 0 and no bound is claimed
         ops.put("sweep:enclLockHeldNanos", 0.0);
+        ops.put("sweep:enclsNanos", 0.0);
         assertThat(BenchRegistry.get("reclaim").evaluator().evaluate(ops).details())
-                .doesNotContainKey("encl_lock_bound_ratio");
+                .doesNotContainKeys("encl_lock_bound_ratio", "encls_bound_ratio");
         ops.put("sweep:enclLockHeldNanos", 2.5e9);
+        ops.put("sweep:enclsNanos", 2e9);
         f = BenchRegistry.get("reclaim").evaluator().evaluate(ops);
         assertThat(f.details().get("encl_lock_us_per_page")).isCloseTo(2.5, within(1e-12));
         assertThat(f.details().get("encl_lock_bound_ratio")).isCloseTo(0.8, within(1e-12));
+        assertThat(f.details().get("encls_us_per_page")).isCloseTo(2.0, within(1e-12));
+        assertThat(f.details().get("encls_bound_ratio")).isCloseTo(1.0, within(1e-12));
         // a run whose ksgxswapd was replaced reports zeros: no pipeline figures then
         ops.put("sweep:wallNanos", 0.0);
         assertThat(BenchRegistry.get("reclaim").evaluator().evaluate(ops).details())

@@ -26,21 +26,8 @@ final class EnclMutex {
 
     private final Sync sync = new Sync();
 
-    /**
-     * With -Djsgx.kernel.lockStats=true every encl->lock counts how long it was held (outermost
-     * lock to unlock), summed over all enclaves: the serial section of the swap path, which
-     * bounds one enclave's swap rate. Off by default (two clock reads per section); the flag is
-     * a constant, so the JIT drops the code when it is off.
-     */
-    static final boolean STATS = Boolean.getBoolean("jsgx.kernel.lockStats");
-    private static final java.util.concurrent.atomic.LongAdder HELD_NANOS = new java.util.concurrent.atomic.LongAdder();
-    /** When the owner took the lock (written by the owner only). */
+    /** When the owner took the lock (written by the owner only), for {@link KernelTiming}. */
     private long heldSince;
-
-    /** Nanoseconds any encl->lock was held so far; -1 when the statistics are off. */
-    static long heldNanos() {
-        return STATS ? HELD_NANOS.sum() : -1;
-    }
 
     private static final class Sync extends AbstractQueuedSynchronizer {
         /** MUTEX_FLAG_HANDOFF: only the top waiter may take the lock. */
@@ -106,7 +93,7 @@ final class EnclMutex {
     /** mutex_lock: take it, spin while it is held, then sleep. */
     void lock() {
         acquire();
-        if (STATS && sync.holds() == 1) {
+        if (KernelTiming.ON && sync.holds() == 1) {
             heldSince = System.nanoTime();
         }
     }
@@ -126,8 +113,8 @@ final class EnclMutex {
     }
 
     void unlock() {
-        if (STATS && sync.holds() == 1 && sync.isHeldExclusively()) {
-            HELD_NANOS.add(System.nanoTime() - heldSince);
+        if (KernelTiming.ON && sync.holds() == 1 && sync.isHeldExclusively()) {
+            KernelTiming.lockHeld(System.nanoTime() - heldSince);
         }
         sync.release(1);
     }

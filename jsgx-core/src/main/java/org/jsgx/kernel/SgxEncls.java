@@ -77,6 +77,7 @@ final class SgxEncls {
     private int run(LogicalProcessor lp, Leaf leaf) {
         PerCpu c = cpu(lp);
         c.lock.lock();
+        long t0 = KernelTiming.ON ? System.nanoTime() : 0;
         int savedCpl = lp.cpl();
         AddressSpace savedAs = lp.addressSpace();
         // per leaf: the (volatile) mode registers are only written when they change; a task
@@ -95,6 +96,9 @@ final class SgxEncls {
             if (switched) {
                 lp.addressSpace(savedAs);
                 lp.cpl(savedCpl);
+            }
+            if (KernelTiming.ON) {
+                KernelTiming.encls(System.nanoTime() - t0);
             }
             c.lock.unlock();
         }

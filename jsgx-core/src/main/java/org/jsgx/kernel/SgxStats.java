@@ -27,10 +27,15 @@ public final class SgxStats {
 
     /**
      * Nanoseconds any enclave's encl->lock has been held, JVM-wide, when the JVM runs with
-     * -Djsgx.kernel.lockStats=true; -1 otherwise (see EnclMutex).
+     * -Djsgx.kernel.timing=true; -1 otherwise (see KernelTiming).
      */
     public static long enclLockHeldNanos() {
-        return EnclMutex.heldNanos();
+        return KernelTiming.lockHeldNanos();
+    }
+
+    /** Nanoseconds ENCLS leaves have run, JVM-wide, with -Djsgx.kernel.timing=true; -1 otherwise. */
+    public static long enclsNanos() {
+        return KernelTiming.enclsNanos();
     }
 
     /** A fault found no free EPC page and waited {@code nanos} for room before its retry. */

@@ -8,11 +8,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * encl->lock's hold-time statistics: a constant read from -Djsgx.kernel.lockStats at class
- * load, so the "on" case runs in a child JVM with the flag.
+ * KernelTiming (encl->lock hold time, ENCLS time): a constant read from -Djsgx.kernel.timing
+ * at class load, so the "on" case runs in a child JVM with the flag.
  */
-class EnclMutexStatsTest {
-    /** The child: an outer section around a nested one; prints its own outer time, then the count. */
+class KernelTimingTest {
+    /**
+     * The child: an outer section around a nested one, then an ECREATE; prints the ENCLS time
+     * before and after the ECREATE, the outer section's own time and the lock's count.
+     */
     public static void main(String[] args) throws InterruptedException {
         EnclMutex m = new EnclMutex();
         long t0 = System.nanoTime();
@@ -22,7 +25,10 @@ class EnclMutexStatsTest {
         m.unlock();
         m.unlock();
         long outer = System.nanoTime() - t0;
-        System.out.println(outer + " " + EnclMutex.heldNanos());
+        long held = KernelTiming.lockHeldNanos();
+        long encls0 = KernelTiming.enclsNanos();
+        new DriverFixture().create(); // ECREATE: one ENCLS leaf
+        System.out.println(encls0 + " " + KernelTiming.enclsNanos() + " " + outer + " " + held);
     }
 
     @Test
@@ -31,20 +37,23 @@ class EnclMutexStatsTest {
         m.lock();
         m.unlock();
         // -1 (off) exactly when this JVM was started without the flag
-        assertThat(SgxStats.enclLockHeldNanos() == -1).isEqualTo(!Boolean.getBoolean("jsgx.kernel.lockStats"));
+        assertThat(SgxStats.enclLockHeldNanos() == -1).isEqualTo(!Boolean.getBoolean("jsgx.kernel.timing"));
     }
 
     @Test
-    void withTheFlagTheOutermostSectionIsCountedOnce() throws IOException, InterruptedException {
+    void withTheFlagTheOutermostSectionIsCountedOnceAndLeavesAreTimed() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Djsgx.kernel.lockStats=true",
-                "-cp", System.getProperty("java.class.path"), EnclMutexStatsTest.class.getName())
+        Process p = new ProcessBuilder(java.toString(), "-Djsgx.kernel.timing=true",
+                "-cp", System.getProperty("java.class.path"), KernelTimingTest.class.getName())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         String[] f = out.split("\\s+");
         long outer = Long.parseLong(f[f.length - 2]), held = Long.parseLong(f[f.length - 1]);
+        long enclsBefore = Long.parseLong(f[f.length - 4]), enclsAfter = Long.parseLong(f[f.length - 3]);
+        assertThat(enclsBefore).isZero(); // on, and no leaf ran yet
+        assertThat(enclsAfter).isPositive(); // the ECREATE was timed
         // held for the whole sleep, and no more than the section the child timed around it
         // (counting the nested lock too would give about twice that)
         assertThat(held).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(30)).isLessThanOrEqualTo(outer);
