@@ -34,6 +34,30 @@ final class Checks {
         }
     }
 
+    /** How long EENTER/ERESUME wait out a TCS lock held by an ENCLS leaf (see {@link #lockTcs}). */
+    static final long TCS_WAIT_NANOS = 1_000_000;
+
+    /**
+     * [MODEL] The TCS lock of EENTER/ERESUME. Hardware does not serialise these with the ENCLS
+     * leaves that take the page's model lock for a moment (EBLOCK of a TCS the reclaimer
+     * evicts, then the entry sees BLOCKED and faults), so a conflict is waited out for up to
+     * {@link #TCS_WAIT_NANOS} before it is the #GP of a busy page. The holder is a leaf, which
+     * never waits for anything, so only a descheduled holder makes the wait long.
+     */
+    static void lockTcs(EpcPage p) {
+        if (p.tryLock()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TCS_WAIT_NANOS;
+        do {
+            Thread.onSpinWait();
+            if (p.tryLock()) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new GeneralProtectionFault("TCS is busy (another leaf holds it)");
+    }
+
     /** 48-bit canonical form. */
     static boolean canonical(long la) {
         long top = la >> 47;

@@ -24,7 +24,7 @@ final class Eenter {
         if (!Checks.canonical(rcx)) {
             throw new GeneralProtectionFault(String.format("AEP 0x%x is not canonical", rcx));
         }
-        Checks.lock(tcsPage, "TCS");
+        Checks.lockTcs(tcsPage);
         try {
             Entry en = checkTcs(lp, rbx, tcsPage, false);
             Tcs tcs = en.tcs();

@@ -23,7 +23,7 @@ final class Eresume {
         if (!Checks.canonical(rcx)) {
             throw new GeneralProtectionFault(String.format("AEP 0x%x is not canonical", rcx));
         }
-        Checks.lock(tcsPage, "TCS");
+        Checks.lockTcs(tcsPage);
         try {
             Eenter.Entry en = Eenter.checkTcs(lp, rbx, tcsPage, true);
             Tcs tcs = en.tcs();

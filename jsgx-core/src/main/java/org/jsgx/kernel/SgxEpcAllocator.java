@@ -220,18 +220,30 @@ public final class SgxEpcAllocator {
      * retried, instead of spinning through AEX and ERESUME. The wait has no timeout: a timed
      * park of the enclave's virtual thread costs a delayed task (two more futex wake-ups) per
      * fault; ksgxswapd wakes the waiters at the end of every run and every idle tick instead.
+     *
+     * <p>When pages are free, the EBUSY was about the page itself (ksgxswapd holds it between
+     * EBLOCK and EWB) and the task retries at once, as the kernel's does. The kernel's task is
+     * preemptible while it retries; an enclave's virtual thread is not, so it yields its
+     * carrier. Without that, threads spinning here could hold every carrier while the thread
+     * that must take ksgxswapd's IPI waited for one: the IPI timed out, the EWB failed and the
+     * page's contents were lost (a rare hang and SIGBUS in the oversubscription test).
      */
     void awaitFree() {
         reclaimer.wake();
         Thread me = Thread.currentThread();
         freeWaiters.add(me);
+        boolean parked = false;
         try {
             // queued before these reads: free() and stop() see us, or we see them
             if (nrFreePages.get() == 0 && !reclaimer.stopped()) {
                 LockSupport.park(this); // a spurious return just retries the fault
+                parked = true;
             }
         } finally {
             freeWaiters.remove(me); // usually taken off already by the waker
+        }
+        if (!parked) {
+            Thread.yield();
         }
     }
 }

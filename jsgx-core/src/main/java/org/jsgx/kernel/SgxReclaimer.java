@@ -405,10 +405,24 @@ public final class SgxReclaimer {
             }
             int ret = drv.encls.eblock(cpu, ep.epcPage.pa);
             // [MODEL] the cpu model's per-page lock is also held by ENCLU leaves on that page (an
-            // EENTER through a TCS), which hardware does not serialise against EBLOCK: a conflict
-            // here is momentary, so wait it out instead of writing back an unblocked page
-            for (int spin = 0; ret == SgxStatus.SGX_EPC_PAGE_CONFLICT.code() && spin < 100_000; spin++) {
-                Thread.onSpinWait();
+            // EENTER through a TCS), which hardware does not serialise against EBLOCK: wait the
+            // conflict out instead of writing back an unblocked page. It is momentary unless the
+            // leaf's thread lost its CPU (its carrier descheduled, or the virtual thread waiting
+            // for a carrier), so spin briefly, then sleep between tries; an ENCLU leaf never
+            // waits for encl->lock, so the wait ends. The IPI timeout bounds it all the same.
+            long deadline = 0;
+            for (int spin = 0; ret == SgxStatus.SGX_EPC_PAGE_CONFLICT.code(); spin++) {
+                if (spin < 1_000) {
+                    Thread.onSpinWait();
+                } else {
+                    long now = System.nanoTime();
+                    if (deadline == 0) {
+                        deadline = now + IPI_TIMEOUT_NANOS;
+                    } else if (now > deadline) {
+                        break;
+                    }
+                    LockSupport.parkNanos(10_000);
+                }
                 ret = drv.encls.eblock(cpu, ep.epcPage.pa);
             }
             if (SgxEncls.failed(ret)) {
@@ -481,17 +495,17 @@ public final class SgxReclaimer {
             encl.vaPages.addLast(va);
         }
         long slot = va.epcPage.pa + offset;
-        int ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+        int ret = ewbLeaf(cpu, p, b, slot);
         if (ret == SgxStatus.SGX_NOT_TRACKED.code()) {
             etracks.incrementAndGet();
             int t = drv.encls.etrack(cpu, encl.secs.epcPage.pa);
             if (SgxEncls.failed(t) && t != SgxStatus.SGX_PREV_TRK_INCMPL.code()) {
                 drv.kernel.warn("ETRACK returned " + t);
             }
-            ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+            ret = ewbLeaf(cpu, p, b, slot);
             if (ret == SgxStatus.SGX_NOT_TRACKED.code()) {
                 ipiEnclaveCpus(encl);
-                ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+                ret = ewbLeaf(cpu, p, b, slot);
             }
             // [MODEL] The kernel's one IPI round suffices on hardware. In the model an enclave
             // thread can re-enter within microseconds of its AEX, and when the ETRACK above found
@@ -501,7 +515,7 @@ public final class SgxReclaimer {
                 etracks.incrementAndGet();
                 drv.encls.etrack(cpu, encl.secs.epcPage.pa);
                 ipiEnclaveCpus(encl);
-                ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+                ret = ewbLeaf(cpu, p, b, slot);
             }
         }
         if (ret != 0) {
@@ -516,6 +530,34 @@ public final class SgxReclaimer {
         ep.vaOffset = offset;
         pagesWritten.incrementAndGet();
     }
+
+    /**
+     * One EWB. [MODEL] The cpu model's per-page lock is also taken by EENTER/ERESUME on a TCS,
+     * which hardware does not serialise against EWB: an EWB that meets one gets the #GP of a
+     * busy page. Nothing changed then, so the EWB is tried again once the entry is through
+     * (spin, then sleep between tries, up to the IPI timeout), as {@link #block} does for EBLOCK.
+     */
+    private int ewbLeaf(LogicalProcessor cpu, SgxEpcPage p, SgxBacking.Backing b, long slot) {
+        int ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+        long deadline = 0;
+        for (int spin = 0; ret == (SgxEncls.ENCLS_FAULT_FLAG | GP_VECTOR); spin++) {
+            if (spin < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + IPI_TIMEOUT_NANOS;
+                } else if (now > deadline) {
+                    break;
+                }
+                LockSupport.parkNanos(10_000);
+            }
+            ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+        }
+        return ret;
+    }
+
+    private static final int GP_VECTOR = 13;
 
     /**
      * on_each_cpu_mask(sgx_encl_cpumask(encl), sgx_ipi_cb, NULL, true): every CPU any of the
