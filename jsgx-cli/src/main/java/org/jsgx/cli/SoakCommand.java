@@ -54,12 +54,15 @@ public final class SoakCommand implements Callable<Integer> {
                     .put("operations", f.operations()).put("workloadRuns", f.workloadRuns()).put("steps", f.steps())
                     .put("invariantChecks", f.invariantChecks()).put("stressRounds", f.stressRounds())
                     .put("stressOperations", f.stressOperations()).put("busyRetries", f.busyRetries())
+                    .put("oversubscriptionRuns", f.oversubscriptionRuns())
                     .put("failures", f.failures().size()).put("peakHeapBytes", f.peakHeapBytes()));
         } else {
             out.printf("operations:       %d (%d workload steps in %d runs, %d stress operations in %d rounds)%n",
                     f.operations(), f.steps(), f.workloadRuns(), f.stressOperations(), f.stressRounds());
             out.printf("invariant checks: %d%n", f.invariantChecks());
             out.printf("busy retries:     %d%n", f.busyRetries());
+            out.printf("oversubscription: %d runs (4 enclaves at 4x the EPC, ksgxswapd reclaiming)%n",
+                    f.oversubscriptionRuns());
             out.printf("peak heap:        %.1f MiB%n", f.peakHeapBytes() / 1048576.0);
             out.printf("failures:         %d%n", f.failures().size());
             for (String fail : f.failures()) {

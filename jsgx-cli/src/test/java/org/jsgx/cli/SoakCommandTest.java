@@ -13,6 +13,8 @@ class SoakCommandTest {
         assertThat(r.out()).contains("\"failures\":0").contains("\"seed\":5").contains("\"invariantChecks\":")
                 .contains("\"peakHeapBytes\":");
         assertThat(r.out()).doesNotContain("\"operations\":0,");
+        // every round ends with at least one run of the oversubscription workload
+        assertThat(r.out()).contains("\"oversubscriptionRuns\":").doesNotContain("\"oversubscriptionRuns\":0,");
     }
 
     @Test

@@ -13,13 +13,15 @@ import org.jsgx.host.RsaKeys;
 
 /**
  * `jsgx soak`: the model-based workload on every core with fresh seeds, interleaved with
- * concurrency-stress rounds, for a given time. A failure is reported with the seed that
+ * concurrency-stress rounds and rounds of the EPC oversubscription workload (four enclaves at
+ * four times the EPC, two threads each, ksgxswapd reclaiming), for a given time. A failure is reported with the seed that
  * replays it; the run goes on so one bug does not hide another.
  */
 public final class Soak {
     /** What a soak run did. */
     public record Figures(double minutes, long workloadRuns, long steps, long invariantChecks, long stressRounds,
-                          long stressOperations, long busyRetries, List<String> failures, long peakHeapBytes) {
+                          long stressOperations, long busyRetries, long oversubscriptionRuns, List<String> failures,
+                          long peakHeapBytes) {
         public long operations() {
             return steps + stressOperations;
         }
@@ -41,6 +43,7 @@ public final class Soak {
         long stressRounds = 0;
         long stressOps = 0;
         long busy = 0;
+        long oversub = 0;
         while (System.nanoTime() < deadline) {
             // phase 1: independent workloads, one per thread, ~4 s
             long phaseEnd = Math.min(deadline, System.nanoTime() + 4_000_000_000L);
@@ -82,11 +85,44 @@ public final class Soak {
                 }
                 stressRounds++;
             }
-            progress.accept(String.format("%.1f min: %d steps, %d stress ops, %d failures",
-                    (System.nanoTime() - start) / 6e10, steps.get(), stressOps, failures.size()));
+            // phase 3: oversubscription runs, at least one and ~2 s: every byte read back, no
+            // page lost, no warning
+            long overEnd = Math.min(deadline, System.nanoTime() + 2_000_000_000L);
+            do {
+                String f = oversubscriptionRun();
+                if (f != null) {
+                    failures.add("oversubscription run " + oversub + ": " + f);
+                }
+                oversub++;
+            } while (System.nanoTime() < overEnd);
+            progress.accept(String.format("%.1f min: %d steps, %d stress ops, %d oversubscription runs, %d failures",
+                    (System.nanoTime() - start) / 6e10, steps.get(), stressOps, oversub, failures.size()));
         }
         return new Figures((System.nanoTime() - start) / 6e10, runs.get(), steps.get(), checks.get(), stressRounds,
-                stressOps, busy, List.copyOf(failures), peakHeap());
+                stressOps, busy, oversub, List.copyOf(failures), peakHeap());
+    }
+
+    /**
+     * One run of SgxReclaimerTest's oversubscription workload (192 EPC pages, four enclaves of
+     * 175 heap pages, two threads each, two write+verify passes); null when it held.
+     */
+    static String oversubscriptionRun() {
+        try (EpcOversubscription w = new EpcOversubscription(192, 4, 175, 2, null)) {
+            long bad = w.runAll(2, 60);
+            var s = w.kernel.sgxStats();
+            if (bad != 0) {
+                return bad + " pages read back different from what was written";
+            }
+            if (s.pagesLost() != 0) {
+                return s.pagesLost() + " pages lost by EWB";
+            }
+            if (!w.kernel.warnings().isEmpty()) {
+                return "kernel warnings " + w.kernel.warnings();
+            }
+            return null;
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     /** The sum of the heap pools' peak usage since the JVM started. */
