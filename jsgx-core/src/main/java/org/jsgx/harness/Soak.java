@@ -107,21 +107,26 @@ public final class Soak {
      * 175 heap pages, two threads each, two write+verify passes); null when it held.
      */
     static String oversubscriptionRun() {
-        try (EpcOversubscription w = new EpcOversubscription(192, 4, 175, 2, null)) {
+        EpcOversubscription w = new EpcOversubscription(192, 4, 175, 2, null);
+        try {
             long bad = w.runAll(2, 60);
             var s = w.kernel.sgxStats();
             if (bad != 0) {
                 return bad + " pages read back different from what was written";
             }
             if (s.pagesLost() != 0) {
-                return s.pagesLost() + " pages lost by EWB";
+                return s.pagesLost() + " pages lost by EWB; kernel warnings " + w.kernel.warnings();
             }
             if (!w.kernel.warnings().isEmpty()) {
                 return "kernel warnings " + w.kernel.warnings();
             }
             return null;
         } catch (Exception e) {
-            return e.toString();
+            // what the kernel said first is usually the cause (a lost page, an ENCLS fault)
+            return e + "; pages lost " + w.kernel.sgxStats().pagesLost() + ", kernel warnings "
+                    + w.kernel.warnings();
+        } finally {
+            w.close();
         }
     }
 
