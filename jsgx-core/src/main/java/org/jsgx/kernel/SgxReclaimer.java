@@ -403,28 +403,11 @@ public final class SgxReclaimer {
             if (encl.released) {
                 return;
             }
-            int ret = drv.encls.eblock(cpu, ep.epcPage.pa);
             // [MODEL] the cpu model's per-page lock is also held by ENCLU leaves on that page (an
             // EENTER through a TCS), which hardware does not serialise against EBLOCK: wait the
-            // conflict out instead of writing back an unblocked page. It is momentary unless the
-            // leaf's thread lost its CPU (its carrier descheduled, or the virtual thread waiting
-            // for a carrier), so spin briefly, then sleep between tries; an ENCLU leaf never
-            // waits for encl->lock, so the wait ends. The IPI timeout bounds it all the same.
-            long deadline = 0;
-            for (int spin = 0; ret == SgxStatus.SGX_EPC_PAGE_CONFLICT.code(); spin++) {
-                if (spin < 1_000) {
-                    Thread.onSpinWait();
-                } else {
-                    long now = System.nanoTime();
-                    if (deadline == 0) {
-                        deadline = now + IPI_TIMEOUT_NANOS;
-                    } else if (now > deadline) {
-                        break;
-                    }
-                    LockSupport.parkNanos(10_000);
-                }
-                ret = drv.encls.eblock(cpu, ep.epcPage.pa);
-            }
+            // conflict out instead of writing back an unblocked page
+            long pa = ep.epcPage.pa;
+            int ret = retryWhile(SgxStatus.SGX_EPC_PAGE_CONFLICT.code(), () -> drv.encls.eblock(cpu, pa));
             if (SgxEncls.failed(ret)) {
                 drv.kernel.warn("EBLOCK returned " + ret);
             }
@@ -534,13 +517,24 @@ public final class SgxReclaimer {
     /**
      * One EWB. [MODEL] The cpu model's per-page lock is also taken by EENTER/ERESUME on a TCS,
      * which hardware does not serialise against EWB: an EWB that meets one gets the #GP of a
-     * busy page. Nothing changed then, so the EWB is tried again once the entry is through
-     * (spin, then sleep between tries, up to the IPI timeout), as {@link #block} does for EBLOCK.
+     * busy page. Nothing changed then, so the EWB is tried again once the entry is through.
      */
     private int ewbLeaf(LogicalProcessor cpu, SgxEpcPage p, SgxBacking.Backing b, long slot) {
-        int ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+        return retryWhile(SgxEncls.ENCLS_FAULT_FLAG | GP_VECTOR,
+                () -> drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot));
+    }
+
+    /**
+     * Runs {@code leaf} again while it returns {@code busy}: a conflict with an ENCLU leaf on the
+     * same page (the model's page lock). It is momentary unless that leaf's thread lost its CPU
+     * (its carrier descheduled, or the virtual thread waiting for a carrier), so spin briefly,
+     * then sleep between tries; an ENCLU leaf never waits for encl->lock, so the wait ends. The
+     * IPI timeout bounds it all the same. Returns the last result.
+     */
+    private static int retryWhile(int busy, java.util.function.IntSupplier leaf) {
+        int ret = leaf.getAsInt();
         long deadline = 0;
-        for (int spin = 0; ret == (SgxEncls.ENCLS_FAULT_FLAG | GP_VECTOR); spin++) {
+        for (int spin = 0; ret == busy; spin++) {
             if (spin < 1_000) {
                 Thread.onSpinWait();
             } else {
@@ -552,7 +546,7 @@ public final class SgxReclaimer {
                 }
                 LockSupport.parkNanos(10_000);
             }
-            ret = drv.encls.ewb(cpu, p.pa, b.contents(), b.pcmd(), slot);
+            ret = leaf.getAsInt();
         }
         return ret;
     }
